@@ -33,6 +33,9 @@ type Problem struct {
 	Field   string `json:"field,omitempty"` // front matter key, empty for the whole file
 	Code    string `json:"code"`            // stable machine code: "required", "unknown_value", "yaml", ...
 	Message string `json:"message"`         // French sentence for the person who edits the file
+	// Warning marks a problem that does not stop the page from being served
+	// (opening hours in a syntax we cannot evaluate, an unknown wiki link).
+	Warning bool `json:"warning,omitempty"`
 }
 
 // Error formats the problem as "file:line: field: message".
