@@ -7,7 +7,8 @@ import (
 )
 
 // Fold returns the comparison form of a commune name or of what someone
-// typed: lower case, accents removed (é→e, œ→oe, æ→ae, ç→c, ß→ss), and any
+// typed: lower case, accents removed from Latin letters (é→e, œ→oe, æ→ae,
+// ç→c, ß→ss; combining accents dropped, other scripts only lower-cased), any
 // run of characters that are not letters or digits (apostrophes, hyphens,
 // punctuation, spaces) turned into a single space, trimmed at both ends.
 // "L'Abergement-Clémenciat" and "l abergement  clemenciat" both fold to

@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // exactBoost is how much more an exact name match weighs than its population
@@ -24,6 +25,7 @@ const exactBoost = 10
 //   - an INSEE code ("71137");
 //   - a label as Commune.Label writes it, which suggests that commune alone.
 //
+// A separator after the last word ("bourg ") means that word is complete.
 // Results come in tiers: names starting with q, by population, where an
 // exact match counts as exactBoost times its population; then names with a
 // later word starting with q ("malo" → Saint-Malo), by population; then
@@ -40,7 +42,7 @@ func (d *Directory) Suggest(q string, limit int) []Commune {
 	if f == "" {
 		return nil
 	}
-	r := ranker{d: d, limit: limit, seen: make([]uint64, (len(d.communes)+63)/64)}
+	r := ranker{d: d, limit: limit, seen: make([]uint64, (len(d.communes)+63)/64), wordEnd: endsWord(q)}
 	vs := variants(f)
 	r.tier(d.names, vs, true)
 	r.tier(d.words, vs, false)
@@ -59,6 +61,13 @@ func (d *Directory) Suggest(q string, limit int) []Commune {
 		out = append(out, c)
 	}
 	return out
+}
+
+// endsWord reports whether q ends with a separator, as in "bourg ": the
+// last word is complete, so "bourg" matches Bourg-en-Bresse but not Bourges.
+func endsWord(q string) bool {
+	r, _ := utf8.DecodeLastRuneInString(q)
+	return foldRune(r) == " "
 }
 
 // variants returns the folded query and, when it holds the word "st" or
@@ -100,6 +109,8 @@ type ranker struct {
 	limit int
 	seen  []uint64 // bit set over Directory.communes
 	out   []int32
+
+	wordEnd bool // the query's last word is complete: see endsWord
 }
 
 // tier adds, while room remains, the most populous communes not yet seen
@@ -113,6 +124,9 @@ func (r *ranker) tier(s []entry, prefixes []string, boostExact bool) {
 	var h worstFirst
 	for _, p := range prefixes {
 		for _, e := range prefixRange(s, p) {
+			if r.wordEnd && len(e.key) > len(p) && e.key[len(p)] != ' ' {
+				continue
+			}
 			if r.seen[e.idx/64]&(1<<(e.idx%64)) != 0 {
 				continue
 			}
