@@ -1,7 +1,10 @@
 package territory_test
 
 import (
+	"strings"
 	"testing"
+
+	"github.com/aiguillage/aiguillage/territory"
 )
 
 func TestResolve(t *testing.T) {
@@ -69,6 +72,29 @@ func TestResolveLabels(t *testing.T) {
 		}
 		if s := d.Suggest(c.Label(), 10); len(s) != 1 || s[0].Code != c.Code {
 			t.Errorf("Suggest(%q) = %v, want [%s]", c.Label(), codesOf(s), c.Code)
+		}
+	}
+}
+
+// TestResolveSharedPostalCode checks that a label names its own commune when
+// a more populous namesake also has that postal code, though not first.
+func TestResolveSharedPostalCode(t *testing.T) {
+	d, err := territory.Parse(strings.NewReader(sampleHeader +
+		"00001,Saint-Pierre,00100 00200,01,A,,,5000,,\n" +
+		"00002,Saint-Pierre,00200,01,A,,,100,,\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ q, want string }{
+		{"Saint-Pierre", "00001"},
+		{"Saint-Pierre (00100)", "00001"},
+		{"Saint-Pierre (00200)", "00002"}, // the label of 00002
+		{"00200", "00001"},
+		{"Saint-Pierre (01)", "00001"},
+	}
+	for _, tt := range tests {
+		if c, ok := d.Resolve(tt.q); !ok || c.Code != tt.want {
+			t.Errorf("Resolve(%q) = %s, %v; want %s", tt.q, c.Code, ok, tt.want)
 		}
 	}
 }
