@@ -1,0 +1,179 @@
+package gitstore
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/go-git/go-billy/v5/osfs"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+
+	"github.com/aiguillage/aiguillage/content"
+)
+
+// maxBlob is the largest blob Files returns; bigger files are skipped.
+const maxBlob = content.MaxFileSize * 8
+
+// treeCacheSize is how many decoded trees a handle keeps. Walking history
+// decodes each commit's trees once as "this commit" and once as "the
+// parent": a few entries make the second decode free.
+const treeCacheSize = 16
+
+// handle is one go-git storage of the repository. go-git is not safe for
+// concurrent use, so each handle is used by one goroutine at a time; several
+// handles on the same directory share nothing but the files.
+type handle struct {
+	gitDir  string
+	st      *filesystem.Storage
+	packDir time.Time // mtime of objects/pack when the pack indexes were loaded
+	trees   map[plumbing.Hash]*object.Tree
+	order   []plumbing.Hash
+}
+
+func (s *Store) newHandle() *handle {
+	h := &handle{gitDir: s.gitDir}
+	h.open()
+	return h
+}
+
+func (h *handle) open() {
+	h.st = filesystem.NewStorageWithOptions(osfs.New(h.gitDir), cache.NewObjectLRU(8*cache.MiByte),
+		filesystem.Options{KeepDescriptors: true, LargeObjectThreshold: maxBlob})
+	h.packDir = h.packDirTime()
+	h.trees = make(map[plumbing.Hash]*object.Tree, treeCacheSize)
+	h.order = h.order[:0]
+}
+
+func (h *handle) close() {
+	if h.st != nil {
+		h.st.Close()
+	}
+}
+
+func (h *handle) packDirTime() time.Time {
+	st, err := os.Stat(filepath.Join(h.gitDir, "objects", "pack"))
+	if err != nil {
+		return time.Time{}
+	}
+	return st.ModTime()
+}
+
+// object reads an object. go-git loads the list of packs once: when an
+// object is missing and objects/pack changed since (git gc, a fetch by the
+// CLI), the handle is reopened and the read retried.
+func (h *handle) object(t plumbing.ObjectType, hash plumbing.Hash) (plumbing.EncodedObject, error) {
+	o, err := h.st.EncodedObject(t, hash)
+	if errors.Is(err, plumbing.ErrObjectNotFound) && !h.packDirTime().Equal(h.packDir) {
+		h.close()
+		h.open()
+		o, err = h.st.EncodedObject(t, hash)
+	}
+	return o, err
+}
+
+// commit reads and decodes a commit.
+func (h *handle) commit(hash plumbing.Hash) (*object.Commit, error) {
+	o, err := h.object(plumbing.CommitObject, hash)
+	if err != nil {
+		return nil, err
+	}
+	c := &object.Commit{}
+	if err := c.Decode(o); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// tree reads and decodes a tree, through the handle's small cache. The
+// returned tree is shared: callers must not modify it.
+func (h *handle) tree(hash plumbing.Hash) (*object.Tree, error) {
+	if t, ok := h.trees[hash]; ok {
+		return t, nil
+	}
+	o, err := h.object(plumbing.TreeObject, hash)
+	if err != nil {
+		return nil, err
+	}
+	t := &object.Tree{}
+	if err := t.Decode(o); err != nil {
+		return nil, err
+	}
+	if len(h.order) >= treeCacheSize {
+		delete(h.trees, h.order[0])
+		h.order = append(h.order[:0], h.order[1:]...)
+	}
+	h.trees[hash] = t
+	h.order = append(h.order, hash)
+	return t, nil
+}
+
+// blob reads a blob's content.
+func (h *handle) blob(hash plumbing.Hash) ([]byte, error) {
+	o, err := h.object(plumbing.BlobObject, hash)
+	if err != nil {
+		return nil, err
+	}
+	return readAll(o)
+}
+
+func readAll(o plumbing.EncodedObject) ([]byte, error) {
+	r, err := o.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	data := make([]byte, o.Size())
+	if _, err := io.ReadFull(r, data); err != nil {
+		return nil, fmt.Errorf("read object %s: %w", o.Hash(), err)
+	}
+	return data, nil
+}
+
+// entry finds name (a slash path) in the tree rootHash. ok is false when
+// there is no such entry.
+func (h *handle) entry(root plumbing.Hash, name string) (e object.TreeEntry, ok bool, err error) {
+	cur := root
+	for {
+		t, err := h.tree(cur)
+		if err != nil {
+			return e, false, err
+		}
+		first, rest, deeper := cut(name)
+		e, ok := findEntry(t, first)
+		if !ok || !deeper {
+			return e, ok, nil
+		}
+		if e.Mode != dirMode {
+			return e, false, nil
+		}
+		cur, name = e.Hash, rest
+	}
+}
+
+// findEntry looks name up in t without building go-git's lazy map, which
+// would be written to a shared cached tree.
+func findEntry(t *object.Tree, name string) (object.TreeEntry, bool) {
+	// Entries are sorted with directories as "name/": a binary search on
+	// either spelling could miss, and trees are small enough to scan.
+	for _, e := range t.Entries {
+		if e.Name == name {
+			return e, true
+		}
+	}
+	return object.TreeEntry{}, false
+}
+
+func cut(name string) (first, rest string, deeper bool) {
+	for i := 0; i < len(name); i++ {
+		if name[i] == '/' {
+			return name[:i], name[i+1:], true
+		}
+	}
+	return name, "", false
+}

@@ -1,0 +1,71 @@
+package gitstore
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aiguillage/aiguillage/content"
+)
+
+// History returns the commits of the branch that touched the file name
+// (added, modified or deleted it), newest first, following first parents
+// like `git log --first-parent -- name`; at most limit of them, all when
+// limit <= 0. It is served from the history index, caught up first when
+// the branch moved; until the index is ready, from a slower walk of the
+// repository.
+func (s *Store) History(ctx context.Context, name string, limit int) ([]content.Commit, error) {
+	if checkName(name) != nil {
+		return nil, fmt.Errorf("gitstore: history of %q: %w", name, content.ErrInvalidPath)
+	}
+	if s.syncIndex(ctx) {
+		return s.ix.history(name, limit)
+	}
+	head, err := s.readRef()
+	if err != nil {
+		return nil, fmt.Errorf("gitstore: history of %s: %w", name, err)
+	}
+	h, err := s.acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer s.release(h)
+	out, err := h.walkHistory(ctx, head, name, limit)
+	if err != nil {
+		return nil, fmt.Errorf("gitstore: history of %s: %w", name, err)
+	}
+	return out, nil
+}
+
+// Log returns the latest commits of the branch (first parents), newest
+// first, with the files each changed; at most limit, all when limit <= 0.
+func (s *Store) Log(ctx context.Context, limit int) ([]content.Commit, error) {
+	if s.syncIndex(ctx) {
+		return s.ix.log(limit)
+	}
+	head, err := s.readRef()
+	if err != nil {
+		return nil, fmt.Errorf("gitstore: log: %w", err)
+	}
+	h, err := s.acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer s.release(h)
+	var out []content.Commit
+	for cur := head; !cur.IsZero() && (limit <= 0 || len(out) < limit); {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		c, err := h.commit(cur)
+		if err != nil {
+			return nil, fmt.Errorf("gitstore: log: %w", err)
+		}
+		r, err := h.record(c)
+		if err != nil {
+			return nil, fmt.Errorf("gitstore: log: %w", err)
+		}
+		out = append(out, r.commit())
+		cur = r.parent
+	}
+	return out, nil
+}
