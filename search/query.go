@@ -1,0 +1,248 @@
+package search
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/aiguillage/aiguillage/content"
+	"github.com/aiguillage/aiguillage/territory"
+)
+
+// Query is one search as the reception desk asks it.
+type Query struct {
+	// Text is what the agent typed, in ordinary French. It is never parsed
+	// as query syntax: "+", ":", quotes and the like are just characters.
+	// Only the first MaxQueryRunes runes are read. Empty means browse.
+	Text string
+	// Commune is an INSEE code, a postal code or a name ("Cluny (71250)"),
+	// resolved through territory. An unknown commune gives no location
+	// filter (and Results.Commune nil).
+	Commune string
+	// RayonKm is the radius around the commune's centre: DefaultRayonKm
+	// when zero, capped at MaxRayonKm.
+	RayonKm float64
+	// Filters, OR within one facet, AND across facets. A Thematiques value
+	// may also be a first-level group ("famille").
+	Thematiques, Publics, Types, Frais, ModesAccueil, Reseaux []string
+	// OuvertMaintenant keeps what is open now (Europe/Paris), as the hours
+	// and temporary closures say; unknown hours are not "open".
+	OuvertMaintenant bool
+	// Kinds lists the kinds of page in Hits: services only when empty.
+	// The "kind" facet counts every kind whatever this says.
+	Kinds []content.Kind
+	// IncludeInactive also returns suspended and closed services.
+	IncludeInactive bool
+	// Sort is "" (relevance, with distance as a factor when a commune is
+	// given), "distance" or "date" (most recently verified first).
+	Sort string
+	// Page is 1-based; Limit is DefaultLimit when zero, capped at MaxLimit.
+	Page, Limit int
+}
+
+// Limits of a Query.
+const (
+	MaxQueryRunes  = 200
+	maxQueryWords  = 16
+	DefaultRayonKm = 10
+	MaxRayonKm     = 200
+	DefaultLimit   = 20
+	MaxLimit       = 100
+)
+
+// The values of Query.Sort.
+const (
+	SortRelevance = ""
+	SortDistance  = "distance"
+	SortDate      = "date"
+)
+
+// normalize applies defaults and caps.
+func (q *Query) normalize() {
+	if q.Limit <= 0 {
+		q.Limit = DefaultLimit
+	}
+	q.Limit = min(q.Limit, MaxLimit)
+	q.Page = max(q.Page, 1)
+	if q.RayonKm <= 0 || q.RayonKm != q.RayonKm {
+		q.RayonKm = DefaultRayonKm
+	}
+	q.RayonKm = min(q.RayonKm, MaxRayonKm)
+	if len(q.Kinds) == 0 {
+		q.Kinds = []content.Kind{content.KindService}
+	}
+	if n := utf8.RuneCountInString(q.Text); n > MaxQueryRunes {
+		q.Text = string([]rune(q.Text)[:MaxQueryRunes])
+	}
+	if !utf8.ValidString(q.Text) {
+		q.Text = strings.ToValidUTF8(q.Text, " ")
+	}
+}
+
+// resolveCommune reads an INSEE code first (the API's documented form),
+// then anything territory.Resolve accepts.
+func (ix *Index) resolveCommune(s string) (territory.Commune, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return territory.Commune{}, false
+	}
+	if len(s) == 5 {
+		if c, ok := ix.cfg.Territory.ByCode(strings.ToUpper(s)); ok {
+			return c, true
+		}
+	}
+	return ix.cfg.Territory.Resolve(s)
+}
+
+// parsedText is the analysed query.
+type parsedText struct {
+	concepts   []concept
+	suggestion string          // the query with corrected words, when some were
+	marks      map[string]bool // stems to highlight in excerpts
+	phrases    [][]string      // stem sequences to highlight together
+}
+
+// parseText folds, corrects and stems the words of text, and groups them
+// into concepts through the synonyms.
+func (ix *Index) parseText(text string, st *state) parsedText {
+	var p parsedText
+	toks := ix.words.Analyze([]byte(text))
+	if len(toks) > maxQueryWords {
+		toks = toks[:maxQueryWords]
+	}
+	words := make([]string, 0, len(toks))
+	corrected := false
+	for _, t := range toks {
+		w := string(t.Term)
+		if !st.dict.has(w) && !st.synonyms.vocab[w] && !isNumber(w) {
+			if c := st.dict.correct(w); c != "" {
+				w, corrected = c, true
+			}
+		}
+		words = append(words, w)
+	}
+	if corrected {
+		p.suggestion = strings.Join(words, " ")
+	}
+	stems := make([]string, 0, len(words))
+	for _, w := range words {
+		if s := terms(ix.analyzer, w); len(s) > 0 {
+			stems = append(stems, s[0])
+		}
+	}
+	p.concepts = st.synonyms.concepts(stems)
+	p.marks = map[string]bool{}
+	for _, c := range p.concepts {
+		for _, v := range append([]variant{{stems: c.stems}}, c.variants...) {
+			if len(v.stems) == 1 {
+				p.marks[v.stems[0]] = true
+			} else {
+				p.phrases = append(p.phrases, v.stems)
+			}
+		}
+	}
+	return p
+}
+
+func isNumber(s string) bool {
+	_, err := strconv.Atoi(s)
+	return err == nil
+}
+
+// synonymWeight is the weight of a synonym relative to the word typed.
+const synonymWeight = 0.6
+
+// textQuery is the scoring part: a disjunction of concepts, so that a
+// document matching more of them scores higher (bleve's coordination
+// factor) while one matching a single concept is still found.
+func textQuery(p parsedText) query.Query {
+	dq := bleve.NewDisjunctionQuery()
+	for _, c := range p.concepts {
+		cq := bleve.NewDisjunctionQuery()
+		if c.self.text != "" {
+			cq.AddQuery(variantQuery(c.self, 1))
+		} else {
+			cq.AddQuery(variantQuery(variant{stems: c.stems}, 1))
+		}
+		for _, v := range c.variants {
+			cq.AddQuery(variantQuery(v, synonymWeight))
+		}
+		dq.AddQuery(cq)
+	}
+	return dq
+}
+
+// variantQuery matches one way of saying a concept in every text field
+// with the field's boost: a term query for one word (already analysed), a
+// phrase query for several.
+func variantQuery(v variant, weight float64) query.Query {
+	dq := bleve.NewDisjunctionQuery()
+	for _, f := range textFields {
+		var fq query.Query
+		if len(v.stems) == 1 || v.text == "" {
+			tq := bleve.NewTermQuery(v.stems[0])
+			tq.SetField(f.name)
+			tq.SetBoost(f.boost * weight)
+			fq = tq
+		} else {
+			pq := bleve.NewMatchPhraseQuery(v.text)
+			pq.SetField(f.name)
+			pq.Analyzer = analyzerName
+			pq.SetBoost(f.boost * weight)
+			fq = pq
+		}
+		dq.AddQuery(fq)
+	}
+	return dq
+}
+
+// locationQuery keeps documents within rayon km of c's centre, services
+// whose zone_eligibilite names c, its EPCI or its département, and free
+// pages (which have no place).
+func locationQuery(c territory.Commune, rayonKm float64) query.Query {
+	dq := bleve.NewDisjunctionQuery()
+	if c.Located() {
+		g := bleve.NewGeoDistanceQuery(c.Lon, c.Lat, strconv.FormatFloat(rayonKm, 'f', 3, 64)+"km")
+		g.SetField(fGeo)
+		dq.AddQuery(g)
+	}
+	for _, code := range []string{c.Code, c.EPCI, c.Departement} {
+		if code != "" {
+			t := bleve.NewTermQuery(strings.ToUpper(code))
+			t.SetField(fZone)
+			dq.AddQuery(t)
+		}
+	}
+	t := bleve.NewTermQuery(string(content.KindPage))
+	t.SetField(fKind)
+	dq.AddQuery(t)
+	return dq
+}
+
+// bleveQuery combines the text (or everything, to browse), the location
+// filter (which does not score) and the exclusion of inactive services.
+func bleveQuery(p parsedText, loc query.Query, includeInactive bool) query.Query {
+	var must query.Query = bleve.NewMatchAllQuery()
+	if len(p.concepts) > 0 {
+		must = textQuery(p)
+	}
+	if loc == nil && includeInactive {
+		return must
+	}
+	bq := bleve.NewBooleanQuery()
+	bq.AddMust(must)
+	if loc != nil {
+		bq.AddFilter(loc)
+	}
+	if !includeInactive {
+		for _, s := range []content.Statut{content.StatutSuspendu, content.StatutFerme} {
+			t := bleve.NewTermQuery(string(s))
+			t.SetField(fStatut)
+			bq.AddMustNot(t)
+		}
+	}
+	return bq
+}

@@ -1,0 +1,5 @@
+package search
+
+import "testing"
+
+func testRefs(t testing.TB) *refsPending { return &refsPending{} }

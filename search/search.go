@@ -1,0 +1,232 @@
+package search
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/aiguillage/aiguillage/content"
+	"github.com/aiguillage/aiguillage/territory"
+)
+
+// Results is one page of results with the facets of the whole result set.
+type Results struct {
+	Total int   `json:"total"`
+	Page  int   `json:"page"`
+	Limit int   `json:"limit"`
+	Hits  []Hit `json:"hits"`
+	// Facets by key: thematique, thematique_groupe, public, type, frais,
+	// mode_accueil, reseau, ouvert, kind. Each facet counts the results
+	// that pass every filter except its own (multi-select facets).
+	Facets map[string][]FacetValue `json:"facets"`
+	// Commune is the resolved commune, nil when none was asked or found.
+	Commune *territory.Commune `json:"commune,omitempty"`
+	// Suggestion is the query with typos corrected, when some were: "Vouliez-vous dire …".
+	Suggestion string        `json:"suggestion,omitempty"`
+	Took       time.Duration `json:"-"`
+}
+
+// Hit is one result.
+type Hit struct {
+	Path          string   `json:"path"`
+	Kind          string   `json:"kind"`
+	Nom           string   `json:"nom"`
+	Structure     string   `json:"structure,omitempty"`
+	StructurePath string   `json:"structure_path,omitempty"`
+	Commune       string   `json:"commune,omitempty"`
+	CodePostal    string   `json:"code_postal,omitempty"`
+	DistanceKm    *float64 `json:"distance_km,omitempty"`
+	Thematiques   []string `json:"thematiques,omitempty"`
+	Score         float64  `json:"score"`
+	// Extrait is HTML-safe: escaped text whose only markup is <mark>…</mark>.
+	Extrait   string `json:"extrait"`
+	Ouvert    string `json:"ouvert"` // "ouvert", "ferme" or "inconnu"
+	VerifieLe string `json:"verifie_le,omitempty"`
+	Statut    string `json:"statut,omitempty"`
+	Complet   bool   `json:"complet,omitempty"`
+}
+
+// FacetValue is one value of a facet with its count.
+type FacetValue struct {
+	Value    string `json:"value"`
+	Label    string `json:"label"`
+	Count    int    `json:"count"`
+	Selected bool   `json:"selected"`
+}
+
+// maxCandidates bounds how many matches bleve hands over for filtering,
+// faceting and re-ranking in Go. Location filters keep real queries far
+// below it; beyond it (browsing a whole large directory) totals and counts
+// cover the best maxCandidates matches only.
+const maxCandidates = 20000
+
+// candidate is one bleve match with what the Go side computes about it.
+type candidate struct {
+	id     string
+	m      *meta
+	score  float64
+	dist   float64 // km; -1 when unknown or no commune
+	ouvert string
+	fails  uint16 // bit d set: fails the filter of dimension d
+}
+
+// Search runs q. Text is analysed as French (elision, folding, light
+// stemming), words absent from the index are corrected to the nearest
+// indexed word, synonyms are expanded, and bleve scores the matches within
+// the location filter; then, in Go, the facet and "ouvert" filters apply,
+// facets are counted, and the relevance score is multiplied by a distance
+// decay 1/(1 + d/rayon) before sorting and paging.
+func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
+	start := time.Now()
+	q.normalize()
+	st := ix.state.Load()
+	res := &Results{Page: q.Page, Limit: q.Limit, Hits: []Hit{}}
+	p := ix.parseText(q.Text, st)
+	res.Suggestion = p.suggestion
+	var loc query.Query
+	if c, ok := ix.resolveCommune(q.Commune); ok {
+		res.Commune = &c
+		loc = locationQuery(c, q.RayonKm)
+	}
+	req := bleve.NewSearchRequestOptions(bleveQuery(p, loc, q.IncludeInactive), maxCandidates, 0, false)
+	if len(p.concepts) == 0 {
+		req.Score = "none"
+	}
+	sr, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("search: %q: %w", q.Text, err)
+	}
+	now := ix.cfg.Now().In(ix.paris)
+	cands := make([]candidate, 0, len(sr.Hits))
+	for _, h := range sr.Hits {
+		m := st.metas[h.ID]
+		if m == nil {
+			continue
+		}
+		c := candidate{id: h.ID, m: m, score: h.Score, dist: -1}
+		if res.Commune != nil && res.Commune.Located() && m.HasGeo {
+			c.dist = territory.Distance(res.Commune.Lat, res.Commune.Lon, m.Lat, m.Lon)
+		}
+		cands = append(cands, c)
+	}
+	f := newFilters(&q)
+	for i := range cands {
+		f.apply(&cands[i], ix.open, now)
+	}
+	res.Facets = f.facets(cands, ix.labels())
+	kept := cands[:0:0]
+	for _, c := range cands {
+		if c.fails == 0 {
+			kept = append(kept, c)
+		}
+	}
+	res.Total = len(kept)
+	ix.rank(kept, &q, res.Commune, len(p.concepts) > 0)
+	from := min((q.Page-1)*q.Limit, len(kept))
+	to := min(from+q.Limit, len(kept))
+	ids := make([]string, 0, to-from)
+	for _, c := range kept[from:to] {
+		res.Hits = append(res.Hits, ix.hit(c))
+		ids = append(ids, c.id)
+	}
+	bodies := ix.bodies(ctx, ids)
+	for i := range res.Hits {
+		res.Hits[i].Extrait = excerpt(bodies[res.Hits[i].Path], ix.analyzer, p.marks, p.phrases)
+	}
+	res.Took = time.Since(start)
+	return res, nil
+}
+
+// rank sorts candidates: by distance or date when asked; else by text
+// score times the distance decay; browsing (no text) sorts by distance
+// when a commune is given, by name otherwise.
+func (ix *Index) rank(cs []candidate, q *Query, c *territory.Commune, scored bool) {
+	byDist := func(a, b candidate) int {
+		switch {
+		case a.dist < 0 && b.dist >= 0:
+			return 1
+		case b.dist < 0 && a.dist >= 0:
+			return -1
+		}
+		return cmp.Compare(a.dist, b.dist)
+	}
+	byName := func(a, b candidate) int { return cmp.Or(cmp.Compare(a.m.Sort, b.m.Sort), cmp.Compare(a.id, b.id)) }
+	byScore := func(a, b candidate) int { return cmp.Compare(b.score, a.score) }
+	switch {
+	case q.Sort == SortDistance:
+		slices.SortFunc(cs, func(a, b candidate) int { return cmp.Or(byDist(a, b), byScore(a, b), byName(a, b)) })
+	case q.Sort == SortDate:
+		slices.SortFunc(cs, func(a, b candidate) int {
+			return cmp.Or(cmp.Compare(b.m.VerifieLe, a.m.VerifieLe), byScore(a, b), byName(a, b))
+		})
+	case !scored && c != nil:
+		slices.SortFunc(cs, func(a, b candidate) int { return cmp.Or(byDist(a, b), byName(a, b)) })
+	case !scored:
+		slices.SortFunc(cs, byName)
+	default:
+		if c != nil {
+			for i := range cs {
+				cs[i].score *= decay(cs[i].dist, q.RayonKm)
+			}
+		}
+		slices.SortFunc(cs, func(a, b candidate) int { return cmp.Or(byScore(a, b), byDist(a, b), byName(a, b)) })
+	}
+}
+
+// decay is the distance factor of the relevance score: 1 at the centre,
+// 1/2 at the radius, smaller beyond (services matched by their
+// eligibility zone). Unknown distances count as at the radius.
+func decay(dist, rayon float64) float64 {
+	if dist < 0 {
+		return 0.5
+	}
+	return 1 / (1 + dist/rayon)
+}
+
+// hit builds the result line of c.
+func (ix *Index) hit(c candidate) Hit {
+	m := c.m
+	h := Hit{
+		Path: c.id, Kind: string(m.Kind), Nom: m.Nom, Structure: m.Structure, StructurePath: m.StructurePath,
+		Commune: m.Commune, CodePostal: m.CodePostal, Thematiques: m.Thematiques,
+		Score: math.Round(c.score*1000) / 1000, Ouvert: c.ouvert, VerifieLe: m.VerifieLe, Complet: m.Complet,
+	}
+	if m.Kind == content.KindService {
+		h.Statut = m.Statut
+	}
+	if c.dist >= 0 {
+		d := math.Round(c.dist*10) / 10
+		h.DistanceKm = &d
+	}
+	return h
+}
+
+// bodies returns the stored plain text of the documents, by ID.
+func (ix *Index) bodies(ctx context.Context, ids []string) map[string]string {
+	out := make(map[string]string, len(ids))
+	if len(ids) == 0 {
+		return out
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(ids), len(ids), 0, false)
+	req.Fields = []string{fBody}
+	req.Score = "none"
+	sr, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return out // excerpts are a nicety: the hits stand without them
+	}
+	for _, h := range sr.Hits {
+		if s, ok := h.Fields[fBody].(string); ok {
+			out[h.ID] = s
+		}
+	}
+	return out
+}
+
+// labels returns the label functions of the configured referentials.
+func (ix *Index) labels() labels { return labelsOf(ix.cfg.Refs) }
