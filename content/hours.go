@@ -488,6 +488,7 @@ func (p *hoursParser) parseRules() ([]hoursRule, error) {
 			return nil, err
 		}
 		r.additional = len(rules) > 0
+		r.setSpans()
 		rules = append(rules, r)
 		switch t := p.peek(); t.kind {
 		case tokEOF:
@@ -526,24 +527,38 @@ func (p *hoursParser) parseRule() (hoursRule, error) {
 		p.i++
 	}
 	if t := p.peek(); t.kind == tokComment {
+		if strings.TrimSpace(t.text) == "" {
+			return r, p.fail("commentaire vide")
+		}
 		r.comment = t.text
 		p.i++
 	}
 	switch {
 	case p.i == start:
 		return r, p.unexpected(p.peek(), "jour attendu : Mo, Tu, We, Th, Fr, Sa, Su, PH")
-	case len(r.times) == 0 && !r.modifier && !r.is247 && r.comment == "" && p.peek().kind != tokEOF && p.peek().kind != tokComma:
+	case len(r.times) == 0 && !r.modifier && !r.is247 && r.comment == "" && p.peek().kind != tokEOF:
+		// "Mo, 10:00-12:00" would mean Monday all day plus 10:00-12:00 every
+		// day: surely not what was meant.
 		return r, p.unexpected(p.peek(), "horaire attendu au format HH:MM-HH:MM")
 	case len(r.times) == 0 && !r.modifier && !r.is247 && r.comment != "":
 		r.state = Unknown // a comment alone says nothing sure (OSM)
 	}
+	return r, nil
+}
+
+// setSpans says what the rule covers. A rule without times covers the whole
+// day, except a plain "off" rule separated by ";": it only removes what
+// earlier rules said of its days, so a night that started the day before
+// ("Fr 20:00-08:00; Sa off") still ends as announced. An additional ","
+// rule acts only where it covers, so "Mo-Fr 10:00-12:00, PH off" closes all
+// of a public holiday.
+func (r *hoursRule) setSpans() {
 	switch {
 	case len(r.times) > 0:
 		r.spans = r.times
-	case r.state != Closed:
+	case r.state != Closed || r.additional:
 		r.spans = []timeSpan{{0, 1440}}
 	}
-	return r, nil
 }
 
 // unexpected explains why token t does not fit, naming what was written
