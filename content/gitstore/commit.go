@@ -160,13 +160,8 @@ func (s *Store) tryCommit(ch content.Change, ed map[string]edit) (*record, error
 	if err != nil {
 		return nil, err
 	}
-	rec.files = slices.Sorted(func(yield func(string) bool) {
-		for name := range ed {
-			if !yield(name) {
-				return
-			}
-		}
-	})
+	slices.Sort(b.changed)
+	rec.files = b.changed
 	if err := s.writeRef(head, rec.hash); err != nil {
 		return nil, err
 	}
@@ -244,6 +239,7 @@ func (s *Store) writeCommit(b *builder, parent, tree plumbing.Hash, a content.Au
 type builder struct {
 	h       *handle
 	written []plumbing.Hash
+	changed []string // files whose entry really changed
 }
 
 // write stores o unless the repository has it already.
@@ -298,6 +294,7 @@ func (b *builder) build(tree plumbing.Hash, prefix string, ed map[string]edit) (
 				return plumbing.ZeroHash, fmt.Errorf("gitstore: delete %s%s: %w", prefix, name, content.ErrNotFound)
 			}
 			removed[i] = true
+			b.changed = append(b.changed, prefix+name)
 			continue
 		}
 		if ok && entries[i].Mode == dirMode {
@@ -308,6 +305,9 @@ func (b *builder) build(tree plumbing.Hash, prefix string, ed map[string]edit) (
 			return plumbing.ZeroHash, err
 		}
 		entry := object.TreeEntry{Name: name, Mode: filemode.Regular, Hash: hash}
+		if !ok || entries[i].Hash != hash || !isFile(entries[i]) {
+			b.changed = append(b.changed, prefix+name)
+		}
 		if ok {
 			if entries[i].Mode == filemode.Executable {
 				entry.Mode = filemode.Executable

@@ -66,6 +66,23 @@ func TestCommit(t *testing.T) {
 		t.Errorf("empty folders left: %q", got)
 	}
 	git(t, dir, "fsck", "--strict", "--no-dangling")
+
+	// Rewriting a file as it is does not count it as changed.
+	c3, err := s.Commit(ctx, content.Change{Base: c2.Revision, Author: alice, Message: "same and new",
+		Writes: map[string][]byte{
+			".aiguillage/config.yaml": []byte("nom: Annuaire\n"),
+			"pages/other.md":          []byte("other\n"),
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(c3.Files, []string{"pages/other.md"}) {
+		t.Errorf("Files = %v", c3.Files)
+	}
+	h, err := s.History(ctx, ".aiguillage/config.yaml", 0)
+	if err != nil || len(h) != 1 || h[0].Revision != base {
+		t.Errorf("History(config) = %v, %v; want the seed commit only", revisions(h), err)
+	}
 }
 
 func TestCommitNonBareLeavesWorkTree(t *testing.T) {

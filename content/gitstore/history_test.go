@@ -127,7 +127,7 @@ func TestHistory(t *testing.T) {
 	h, _ := s.acquire(ctx)
 	tip, _ := s.readRef()
 	for _, name := range files[:10] {
-		walked, err := h.walkHistory(ctx, tip, name, 0)
+		walked, _, err := h.walkHistory(ctx, tip, name, 0, time.Time{})
 		if err != nil {
 			t.Fatal(err)
 		}
