@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"io/fs"
+	"math"
 	"os"
 	"path"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -28,7 +30,9 @@ var (
 	slugRe     = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 	wikiLinkRe = regexp.MustCompile(`\[\[([^\]|]+)(?:\|[^\]]*)?\]\]`)
 	dateRe     = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
-	phoneRe    = regexp.MustCompile(`^0[1-9] 99 \d{2} \d{2} \d{2}$`)
+	phoneRe    = regexp.MustCompile(`^0[1-9] \d{2} 99 \d{2} \d{2}$`)
+	// aliasedLinkRe matches a wiki link with a label: [[target|label]].
+	aliasedLinkRe = regexp.MustCompile(`\[\[[^\]|]+\|[^\]]*\]\]`)
 )
 
 // page is one parsed Markdown file of the demo.
@@ -242,7 +246,7 @@ func TestDemoRepository(t *testing.T) {
 			}
 		}
 		if tel, ok := p.front["telephone"].(string); ok && !phoneRe.MatchString(tel) {
-			t.Errorf("%s: telephone %q is not in the fictional range 0x 99 xx xx xx", p.name, tel)
+			t.Errorf("%s: telephone %q is not in the demo's fictional range 0x xx 99 xx xx", p.name, tel)
 		}
 		if mail, ok := p.front["courriel"].(string); ok && !strings.HasSuffix(mail, "example.org") {
 			t.Errorf("%s: courriel %q is not at example.org", p.name, mail)
@@ -256,6 +260,9 @@ func TestDemoRepository(t *testing.T) {
 				if !slices.Contains([]string{"telephone", "courriel", "notes"}, key) {
 					t.Errorf("%s: pro: unknown key %q", p.name, key)
 				}
+			}
+			if tel, ok := m["telephone"].(string); ok && !phoneRe.MatchString(tel) {
+				t.Errorf("%s: pro telephone %q is not in the demo's fictional range", p.name, tel)
 			}
 		}
 		if p.kind == "services" {
@@ -346,6 +353,12 @@ func checkLinks(t *testing.T, pages map[string]*page) {
 	t.Helper()
 	redLinks := 0
 	for _, p := range pages {
+		for _, line := range strings.Split(p.body, "\n") {
+			// In a GFM table the "|" of an aliased wiki link would split the cell.
+			if strings.HasPrefix(strings.TrimSpace(line), "|") && aliasedLinkRe.MatchString(line) {
+				t.Errorf("%s: aliased wiki link inside a table row: %s", p.name, line)
+			}
+		}
 		for _, m := range wikiLinkRe.FindAllStringSubmatch(p.body, -1) {
 			target := strings.TrimSpace(m[1])
 			if _, ok := pages[target]; ok {
@@ -380,12 +393,15 @@ func checkCommunes(t *testing.T, pages map[string]*page) {
 	type commune struct {
 		nom, dep, epci string
 		postaux        []string
+		lat, lon       float64
 	}
 	communes := map[string]commune{}
 	epcis := map[string]bool{}
 	deps := map[string]bool{}
 	for _, r := range rows[1:] {
-		communes[r[0]] = commune{nom: r[1], postaux: strings.Fields(r[2]), dep: r[3], epci: r[5]}
+		lat, _ := strconv.ParseFloat(r[8], 64)
+		lon, _ := strconv.ParseFloat(r[9], 64)
+		communes[r[0]] = commune{nom: r[1], postaux: strings.Fields(r[2]), dep: r[3], epci: r[5], lat: lat, lon: lon}
 		epcis[r[5]] = true
 		deps[r[3]] = true
 	}
@@ -405,6 +421,15 @@ func checkCommunes(t *testing.T, pages map[string]*page) {
 				t.Errorf("%s: code_postal %q is not a postal code of %s (%v)", p.name, cp, c.nom, c.postaux)
 			case nom != "" && nom != c.nom:
 				t.Errorf("%s: commune %q does not match code_insee %q (%s)", p.name, nom, insee, c.nom)
+			}
+			lat, hasLat := p.front["latitude"].(float64)
+			lon, hasLon := p.front["longitude"].(float64)
+			if hasLat != hasLon {
+				t.Errorf("%s: latitude and longitude go together", p.name)
+			}
+			// 0.05° is about 5 km: the point must lie in or near the commune.
+			if ok && hasLat && hasLon && c.lat != 0 && (math.Abs(lat-c.lat) > 0.05 || math.Abs(lon-c.lon) > 0.05) {
+				t.Errorf("%s: point (%v, %v) is far from the centre of %s (%v, %v)", p.name, lat, lon, c.nom, c.lat, c.lon)
 			}
 		} else if cp != "" || nom != "" {
 			t.Errorf("%s: code_postal or commune without code_insee", p.name)
