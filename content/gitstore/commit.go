@@ -353,11 +353,17 @@ func (b *builder) build(tree plumbing.Hash, prefix string, ed map[string]edit) (
 		return plumbing.ZeroHash, nil
 	}
 	sort.Sort(object.TreeEntrySorter(kept))
+	t := &object.Tree{Entries: kept}
 	o := &plumbing.MemoryObject{}
-	if err := (&object.Tree{Entries: kept}).Encode(o); err != nil {
+	if err := t.Encode(o); err != nil {
 		return plumbing.ZeroHash, fmt.Errorf("gitstore: commit: encode tree %s: %w", prefix, err)
 	}
-	return b.write(o)
+	hash, err := b.write(o)
+	if err == nil {
+		t.Hash = hash
+		b.h.cacheTree(t) // the next commit starts from it
+	}
+	return hash, err
 }
 
 // syncObjects fsyncs loose objects and their folders, so that they are on

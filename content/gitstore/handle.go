@@ -104,13 +104,21 @@ func (h *handle) tree(hash plumbing.Hash) (*object.Tree, error) {
 	if err := t.Decode(o); err != nil {
 		return nil, err
 	}
+	h.cacheTree(t)
+	return t, nil
+}
+
+// cacheTree keeps t (which must not change any more) in the handle's cache.
+func (h *handle) cacheTree(t *object.Tree) {
+	if _, ok := h.trees[t.Hash]; ok {
+		return
+	}
 	if len(h.order) >= treeCacheSize {
 		delete(h.trees, h.order[0])
 		h.order = append(h.order[:0], h.order[1:]...)
 	}
-	h.trees[hash] = t
-	h.order = append(h.order, hash)
-	return t, nil
+	h.trees[t.Hash] = t
+	h.order = append(h.order, t.Hash)
 }
 
 // blob reads a blob's content.
