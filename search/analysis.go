@@ -144,6 +144,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	}); err != nil {
 		return nil, fmt.Errorf("search: mapping: %w", err)
 	}
+	im.ScoringModel = "bm25"
 	im.DefaultAnalyzer = analyzerName
 	im.IndexDynamic, im.StoreDynamic, im.DocValuesDynamic = false, false, false
 

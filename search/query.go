@@ -152,27 +152,69 @@ func isNumber(s string) bool {
 	return err == nil
 }
 
-// synonymWeight is the weight of a synonym relative to the word typed.
-const synonymWeight = 0.6
+// Weights of the ways a concept can match, relative to the words typed.
+const (
+	synonymWeight = 0.35 // another entry of the synonym group
+	looseWeight   = 1.0  // every word of a multi-word entry, not as a phrase
+)
 
-// textQuery is the scoring part: a disjunction of concepts, so that a
-// document matching more of them scores higher (bleve's coordination
-// factor) while one matching a single concept is still found.
-func textQuery(p parsedText) query.Query {
+// textQuery is the scoring part: a flat disjunction with one clause per
+// way of matching a concept, whose per-clause scores bleve reports
+// (RetrieveScoreBreakdown) so that conceptScores can take, for each
+// concept, its best clause rather than the sum of them all: a document
+// naming five synonyms of "colis" must not beat the one named
+// "Épicerie solidaire" when that is what was typed. owner[i] is the concept
+// of clause i.
+func textQuery(p parsedText) (q *query.DisjunctionQuery, owner []int) {
 	dq := bleve.NewDisjunctionQuery()
-	for _, c := range p.concepts {
-		cq := bleve.NewDisjunctionQuery()
-		if c.self.text != "" {
-			cq.AddQuery(variantQuery(c.self, 1))
-		} else {
-			cq.AddQuery(variantQuery(variant{stems: c.stems}, 1))
+	dq.RetrieveScoreBreakdown(true)
+	add := func(c int, q query.Query) {
+		dq.AddQuery(q)
+		owner = append(owner, c)
+	}
+	for ci, c := range p.concepts {
+		self := c.self
+		if self.text == "" {
+			self = variant{stems: c.stems}
+		}
+		add(ci, variantQuery(self, 1))
+		if len(c.stems) > 1 {
+			add(ci, looseQuery(c.stems, looseWeight))
 		}
 		for _, v := range c.variants {
-			cq.AddQuery(variantQuery(v, synonymWeight))
+			add(ci, variantQuery(v, synonymWeight))
 		}
-		dq.AddQuery(cq)
 	}
-	return dq
+	return dq, owner
+}
+
+// looseQuery matches documents with every stem in some text field.
+func looseQuery(stems []string, weight float64) query.Query {
+	cq := bleve.NewConjunctionQuery()
+	for _, s := range stems {
+		cq.AddQuery(variantQuery(variant{stems: []string{s}}, weight/float64(len(stems))))
+	}
+	return cq
+}
+
+// conceptScores turns a hit's per-clause scores into its text score: the
+// best clause of each concept, summed, times the share of concepts matched.
+func conceptScores(breakdown map[int]float64, owner []int, n int, buf []float64) float64 {
+	best := buf[:n]
+	clear(best)
+	for i, s := range breakdown {
+		if i < len(owner) && s > best[owner[i]] {
+			best[owner[i]] = s
+		}
+	}
+	sum, matched := 0.0, 0
+	for _, s := range best {
+		if s > 0 {
+			sum += s
+			matched++
+		}
+	}
+	return sum * float64(matched) / float64(n)
 }
 
 // variantQuery matches one way of saying a concept in every text field
@@ -224,25 +266,28 @@ func locationQuery(c territory.Commune, rayonKm float64) query.Query {
 
 // bleveQuery combines the text (or everything, to browse), the location
 // filter (which does not score) and the exclusion of inactive services.
-func bleveQuery(p parsedText, loc query.Query, includeInactive bool) query.Query {
-	var must query.Query = bleve.NewMatchAllQuery()
-	if len(p.concepts) > 0 {
-		must = textQuery(p)
+func bleveQuery(must query.Query, loc query.Query, includeInactive bool) query.Query {
+	if must == nil {
+		must = bleve.NewMatchAllQuery()
 	}
-	if loc == nil && includeInactive {
+	var filter []query.Query
+	if loc != nil {
+		filter = append(filter, loc)
+	}
+	if !includeInactive {
+		inactive := bleve.NewBooleanQuery()
+		for _, s := range []content.Statut{content.StatutSuspendu, content.StatutFerme} {
+			t := bleve.NewTermQuery(string(s))
+			t.SetField(fStatut)
+			inactive.AddMustNot(t)
+		}
+		filter = append(filter, inactive)
+	}
+	if len(filter) == 0 {
 		return must
 	}
 	bq := bleve.NewBooleanQuery()
 	bq.AddMust(must)
-	if loc != nil {
-		bq.AddFilter(loc)
-	}
-	if !includeInactive {
-		for _, s := range []content.Statut{content.StatutSuspendu, content.StatutFerme} {
-			t := bleve.NewTermQuery(string(s))
-			t.SetField(fStatut)
-			bq.AddMustNot(t)
-		}
-	}
+	bq.AddFilter(bleve.NewConjunctionQuery(filter...))
 	return bq
 }

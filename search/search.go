@@ -94,8 +94,13 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 		res.Commune = &c
 		loc = locationQuery(c, q.RayonKm)
 	}
-	req := bleve.NewSearchRequestOptions(bleveQuery(p, loc, q.IncludeInactive), maxCandidates, 0, false)
-	if len(p.concepts) == 0 {
+	var must query.Query
+	var owner []int
+	if len(p.concepts) > 0 {
+		must, owner = textQuery(p)
+	}
+	req := bleve.NewSearchRequestOptions(bleveQuery(must, loc, q.IncludeInactive), maxCandidates, 0, false)
+	if must == nil {
 		req.Score = "none"
 	}
 	sr, err := ix.bi.SearchInContext(ctx, req)
@@ -104,12 +109,16 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	}
 	now := ix.cfg.Now().In(ix.paris)
 	cands := make([]candidate, 0, len(sr.Hits))
+	buf := make([]float64, len(p.concepts))
 	for _, h := range sr.Hits {
 		m := st.metas[h.ID]
 		if m == nil {
 			continue
 		}
 		c := candidate{id: h.ID, m: m, score: h.Score, dist: -1}
+		if h.ScoreBreakdown != nil {
+			c.score = conceptScores(h.ScoreBreakdown, owner, len(p.concepts), buf)
+		}
 		if res.Commune != nil && res.Commune.Located() && m.HasGeo {
 			c.dist = territory.Distance(res.Commune.Lat, res.Commune.Lon, m.Lat, m.Lon)
 		}
