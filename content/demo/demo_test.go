@@ -270,8 +270,8 @@ func TestDemoRepository(t *testing.T) {
 		}
 	}
 
-	checkLinks(t, pages)
-	checkCommunes(t, pages)
+	t.Run("links", func(t *testing.T) { checkLinks(t, pages) })
+	t.Run("communes", func(t *testing.T) { checkCommunes(t, pages) })
 }
 
 func checkService(t *testing.T, p *page, pages map[string]*page) {
