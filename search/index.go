@@ -53,6 +53,9 @@ type Index struct {
 	paris    *time.Location
 	open     *openCache
 
+	closeOnce sync.Once
+	closeErr  error
+
 	syncMu sync.Mutex            // one Sync at a time
 	state  atomic.Pointer[state] // swapped whole by Sync
 }
@@ -177,10 +180,13 @@ func (ix *Index) Revision() content.Revision { return ix.state.Load().rev }
 // Len returns the number of documents in the index.
 func (ix *Index) Len() int { return len(ix.state.Load().metas) }
 
-// Close closes the bleve index. Searches must have returned.
+// Close closes the bleve index; later calls do nothing. Searches and
+// Sync must have returned.
 func (ix *Index) Close() error {
-	if err := ix.bi.Close(); err != nil {
-		return fmt.Errorf("search: close: %w", err)
-	}
-	return nil
+	ix.closeOnce.Do(func() {
+		if err := ix.bi.Close(); err != nil {
+			ix.closeErr = fmt.Errorf("search: close: %w", err)
+		}
+	})
+	return ix.closeErr
 }
