@@ -718,7 +718,6 @@ func (p *hoursParser) weekNumber() (int, error) {
 // parseWeekdays reads weekdays and PH: "Mo-Fr", "Tu,Th", "Sa-Mo", "Mo-Fr,PH",
 // and tolerates a colon after them ("Mo-Fr: 09:00-12:00").
 func (p *hoursParser) parseWeekdays(r *hoursRule) error {
-	seen := false
 	for {
 		t := p.peek()
 		d, isDay := t.weekday()
@@ -743,14 +742,20 @@ func (p *hoursParser) parseWeekdays(r *hoursRule) error {
 				}
 			}
 		default:
-			if seen && p.peek().kind == tokColon {
-				p.i++
-			}
 			return nil
 		}
-		seen = true
-		if n := p.peekAt(1); p.peek().kind == tokComma && (n.isPH() || n.isWeekday()) {
+		switch n := p.peekAt(1); {
+		case p.peek().kind == tokComma && (n.isPH() || n.isWeekday()):
 			p.i++
+		case p.peek().isPH() || p.peek().isWeekday():
+			// "PH Mo-Fr" means holidays that fall on a weekday in OSM;
+			// "Mo Fr" is a typo. Neither is worth a guess.
+			return p.unexpected(p.peek(), "« , » attendue entre deux jours")
+		case p.peek().kind == tokColon: // "Mo-Fr: 09:00-12:00"
+			p.i++
+			return nil
+		default:
+			return nil
 		}
 	}
 }
@@ -791,10 +796,10 @@ func (p *hoursParser) parseTimes(r *hoursRule) error {
 			return p.fail("plage horaire de plus de 24 heures : %s-%s", t.text, e.text)
 		}
 		r.times = append(r.times, s)
-		if p.peek().kind != tokComma || p.peekAt(1).kind != tokTime {
-			return nil
+		// A comma separates ranges; a space is tolerated ("09:00-12:00 14:00-17:00").
+		if p.peek().kind == tokComma && p.peekAt(1).kind == tokTime {
+			p.i++
 		}
-		p.i++
 	}
 	return nil
 }
