@@ -37,10 +37,16 @@ hébergement d'urgence, 115, siao, mise à l'abri, hébergement, dormir dehors, 
 logement, appartement, hlm, logement social, trouver un logement
 emploi, travail, boulot, job, chômage, pôle emploi, france travail, recherche d'emploi, chercher du travail
 cv, curriculum vitae, lettre de motivation
-ordinateur, ordi, informatique, pc, numérique, smartphone, tablette, internet
+ordinateur, ordi, pc, ordinateur portable
+informatique, numérique, initiation informatique
+internet, wifi, connexion internet, accès internet
+pas cher, petit prix, petits prix, à petit prix, prix solidaire, tarif réduit, tarif social, peu cher, bon marché
 démarches en ligne, démarche en ligne, démarches administratives, papiers, formulaire, téléprocédure, dossier administratif
 permis, permis de conduire, auto-école, code de la route
-voiture, véhicule, garage, réparation, scooter
+voiture, véhicule, auto, automobile
+réparation, réparer, réparations, entretien du véhicule, vidange, mécanique
+garage, garage solidaire, garage associatif
+scooter, mobylette, deux-roues
 violences conjugales, violences faites aux femmes, femmes battues, femme battue, violence conjugale, femmes victimes
 fle, cours de français, alphabétisation, ateliers sociolinguistiques, asl, apprendre le français, illettrisme, français langue étrangère
 santé mentale, psy, psychologue, psychiatre, cmp, soutien psychologique, dépression
