@@ -146,6 +146,13 @@ func (h *OpeningHours) NextChange(t time.Time, isHoliday func(Date) bool) (at ti
 		// The state only changes at midnight and at range edges (h.bounds).
 		for _, b := range h.bounds {
 			c := time.Date(d.Year, d.Month, d.Day, b/60, b%60, 0, 0, t.Location())
+			if hh, mm, _ := c.Clock(); hh*60+mm != b {
+				// b falls in the hour skipped when clocks go forward: the
+				// change happens when the new offset starts (03:00 in Paris).
+				if start, _ := c.ZoneBounds(); start.After(t) {
+					c = start
+				}
+			}
 			if !c.After(t) {
 				continue
 			}
