@@ -4,9 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -364,83 +361,4 @@ func (b *builder) build(tree plumbing.Hash, prefix string, ed map[string]edit) (
 		b.h.cacheTree(t) // the next commit starts from it
 	}
 	return hash, err
-}
-
-// syncObjects fsyncs loose objects and their folders, so that they are on
-// disk before the ref that makes them reachable.
-func (s *Store) syncObjects(hashes []plumbing.Hash) error {
-	dirs := map[string]bool{filepath.Join(s.gitDir, "objects"): true}
-	for _, h := range hashes {
-		hex := h.String()
-		dir := filepath.Join(s.gitDir, "objects", hex[:2])
-		if err := syncFile(filepath.Join(dir, hex[2:])); err != nil {
-			return err
-		}
-		dirs[dir] = true
-	}
-	for dir := range dirs {
-		if err := syncFile(dir); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func syncFile(name string) error {
-	f, err := os.Open(name)
-	if err != nil {
-		return err
-	}
-	err = f.Sync()
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("fsync %s: %w", name, err)
-	}
-	return nil
-}
-
-// commitSeed makes the first commit of a new repository from seed.
-func (s *Store) commitSeed(ctx context.Context, seed fs.FS) error {
-	ed := make(map[string]edit)
-	err := fs.WalkDir(seed, ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			if d.Name() == ".git" {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if !d.Type().IsRegular() {
-			return nil
-		}
-		if err := checkName(name); err != nil {
-			return err
-		}
-		data, err := fs.ReadFile(seed, name)
-		if err != nil {
-			return err
-		}
-		ed[name] = edit{data: data}
-		return ctx.Err()
-	})
-	if err != nil {
-		return fmt.Errorf("gitstore: seed: %w", err)
-	}
-	s.commitMu.Lock()
-	defer s.commitMu.Unlock()
-	b := &builder{h: s.writer}
-	tree, err := b.build(plumbing.ZeroHash, "", ed)
-	if err != nil {
-		return err
-	}
-	author := content.Author{Name: "aiguillage", Email: "aiguillage@localhost"}
-	rec, err := s.writeCommit(b, plumbing.ZeroHash, tree, author, "Contenu de démonstration")
-	if err != nil {
-		return err
-	}
-	return s.writeRef(plumbing.ZeroHash, rec.hash)
 }

@@ -263,3 +263,25 @@ func TestIndexRecovers(t *testing.T) {
 		t.Errorf("second Open on the same state: %v", err)
 	}
 }
+
+// With no git on PATH the store indexes with go-git, to the same result.
+func TestNoGitOnPath(t *testing.T) {
+	dir := genRepo(t, 200, 300)
+	files := sampleFiles(t, dir)[:15]
+	want := map[string][]string{}
+	for _, f := range files {
+		want[f] = gitHistory(t, dir, f)
+	}
+	t.Setenv("PATH", t.TempDir())
+	s := open(t, Config{Dir: dir})
+	if s.gitPath != "" {
+		t.Fatalf("gitPath = %q with an empty PATH", s.gitPath)
+	}
+	waitReady(t, s)
+	for _, f := range files {
+		h, err := s.History(context.Background(), f, 0)
+		if err != nil || !slices.Equal(revisions(h), want[f]) {
+			t.Errorf("History(%s) = %v, %v; want %v", f, revisions(h), err, want[f])
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -72,6 +73,35 @@ func (s *Store) Files(ctx context.Context, rev content.Revision) ([]content.File
 		s.release(h)
 		return nil, fmt.Errorf("gitstore: files at %s: %w", rev.Short(), err)
 	}
+	skipped, err := s.fillBlobs(ctx, h, files)
+	if err != nil {
+		return nil, fmt.Errorf("gitstore: files at %s: %w", rev.Short(), err)
+	}
+	if skipped > 0 {
+		files = slices.DeleteFunc(files, func(f content.File) bool { return f.Data == nil })
+	}
+	slices.SortFunc(files, func(a, b content.File) int { return strings.Compare(a.Name, b.Name) })
+	return files, nil
+}
+
+// fillBlobs reads the blobs of files, with git cat-file for many files when
+// the CLI is there, else (or if it fails) through h and the idle handles.
+// It releases h.
+func (s *Store) fillBlobs(ctx context.Context, h *handle, files []content.File) (int, error) {
+	if s.gitPath != "" && len(files) >= catFileMin {
+		s.release(h)
+		skipped, err := s.catBlobs(ctx, files, runtime.GOMAXPROCS(0))
+		if err == nil || ctx.Err() != nil {
+			return skipped, err
+		}
+		s.log.Warn("gitstore: git cat-file failed, reading with go-git", "err", err)
+		for i := range files {
+			files[i].Data = nil
+		}
+		if h, err = s.acquire(ctx); err != nil {
+			return 0, err
+		}
+	}
 	// Borrow the idle handles too; the first one is ours already.
 	handles := []*handle{h}
 	for len(handles) < cap(s.readers) {
@@ -83,18 +113,12 @@ func (s *Store) Files(ctx context.Context, rev content.Revision) ([]content.File
 		}
 		break
 	}
-	skipped, err := s.readBlobs(ctx, handles, files)
-	for _, h := range handles {
-		s.release(h)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("gitstore: files at %s: %w", rev.Short(), err)
-	}
-	if skipped > 0 {
-		files = slices.DeleteFunc(files, func(f content.File) bool { return f.Data == nil })
-	}
-	slices.SortFunc(files, func(a, b content.File) int { return strings.Compare(a.Name, b.Name) })
-	return files, nil
+	defer func() {
+		for _, h := range handles {
+			s.release(h)
+		}
+	}()
+	return s.readBlobs(ctx, handles, files)
 }
 
 // readBlobs fills files[i].Data, one goroutine per handle. Files too big to

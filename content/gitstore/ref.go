@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 
-	gogit "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/aiguillage/aiguillage/content"
@@ -124,18 +123,6 @@ func (s *Store) writeRef(old, new plumbing.Hash) (err error) {
 	return nil
 }
 
-// initBare creates a bare repository whose HEAD names refName.
-func initBare(dir, refName string) error {
-	_, err := gogit.PlainInitWithOptions(dir, &gogit.PlainInitOptions{
-		InitOptions: gogit.InitOptions{DefaultBranch: plumbing.ReferenceName(refName)},
-		Bare:        true,
-	})
-	if err != nil {
-		return fmt.Errorf("gitstore: create repository %s: %w", dir, err)
-	}
-	return nil
-}
-
 func isHex40(s string) bool {
 	_, ok := parseRev(content.Revision(s))
 	return ok
@@ -146,4 +133,39 @@ func truncate(s string, n int) string {
 		return s[:n] + "…"
 	}
 	return s
+}
+
+// syncObjects fsyncs loose objects and their folders, so that they are on
+// disk before the ref that makes them reachable.
+func (s *Store) syncObjects(hashes []plumbing.Hash) error {
+	dirs := map[string]bool{filepath.Join(s.gitDir, "objects"): true}
+	for _, h := range hashes {
+		hex := h.String()
+		dir := filepath.Join(s.gitDir, "objects", hex[:2])
+		if err := syncFile(filepath.Join(dir, hex[2:])); err != nil {
+			return err
+		}
+		dirs[dir] = true
+	}
+	for dir := range dirs {
+		if err := syncFile(dir); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func syncFile(name string) error {
+	f, err := os.Open(name)
+	if err != nil {
+		return err
+	}
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("fsync %s: %w", name, err)
+	}
+	return nil
 }
