@@ -45,7 +45,7 @@ func Load() (*Directory, error) {
 	if err != nil {
 		return nil, fmt.Errorf("territory: load: %w", err)
 	}
-	d, err := Parse(zr)
+	d, err := parse(zr, 35000)
 	if err != nil {
 		return nil, err
 	}
@@ -69,6 +69,12 @@ const (
 // population, latitude, longitude). Empty population and coordinates read
 // as 0. Load uses it on the embedded file; tests use it on small samples.
 func Parse(r io.Reader) (*Directory, error) {
+	return parse(r, 0)
+}
+
+// parse is Parse with room for n communes reserved up front, which saves
+// Load a few milliseconds of slice growth.
+func parse(r io.Reader, n int) (*Directory, error) {
 	cr := csv.NewReader(r)
 	cr.ReuseRecord = true
 	header, err := cr.Read()
@@ -79,7 +85,7 @@ func Parse(r io.Reader) (*Directory, error) {
 	if err != nil {
 		return nil, err
 	}
-	var communes []Commune
+	communes := make([]Commune, 0, n)
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
