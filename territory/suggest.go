@@ -27,7 +27,7 @@ const exactBoost = 10
 //
 // A separator after the last word ("bourg ") means that word is complete.
 // Results come in tiers: names starting with q, by population, where an
-// exact match counts as exactBoost times its population; then names with a
+// exact match counts as ten times its population (see exactBoost); then names with a
 // later word starting with q ("malo" → Saint-Malo), by population; then
 // communes with a postal code starting with q, by population; and last the
 // commune whose INSEE code is q, which always gets a place.
