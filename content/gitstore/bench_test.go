@@ -176,27 +176,21 @@ func BenchmarkOpen(b *testing.B) {
 
 func BenchmarkFiles(b *testing.B) {
 	for _, commits := range []int{1, benchCommits()} {
-		for _, gitPath := range []string{"", "-"} {
-			reader := "catfile"
-			if gitPath == "-" {
-				reader = "gogit"
-			}
-			b.Run(fmt.Sprintf("commits=%d/%s", commits, reader), func(b *testing.B) {
-				dir := benchRepo(b, benchServices, commits)
-				s := benchOpen(b, Config{Dir: dir, StateDir: dir + ".state", GitPath: gitPath})
-				ctx := context.Background()
-				rev := head(b, s)
-				var n int
-				for b.Loop() {
-					files, err := s.Files(ctx, rev)
-					if err != nil {
-						b.Fatal(err)
-					}
-					n = len(files)
+		b.Run(fmt.Sprintf("commits=%d", commits), func(b *testing.B) {
+			dir := benchRepo(b, benchServices, commits)
+			s := benchOpen(b, Config{Dir: dir, StateDir: dir + ".state"})
+			ctx := context.Background()
+			rev := head(b, s)
+			var n int
+			for b.Loop() {
+				files, err := s.Files(ctx, rev)
+				if err != nil {
+					b.Fatal(err)
 				}
-				b.ReportMetric(float64(n), "files")
-			})
-		}
+				n = len(files)
+			}
+			b.ReportMetric(float64(n), "files")
+		})
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -84,24 +83,9 @@ func (s *Store) Files(ctx context.Context, rev content.Revision) ([]content.File
 	return files, nil
 }
 
-// fillBlobs reads the blobs of files, with git cat-file for many files when
-// the CLI is there, else (or if it fails) through h and the idle handles.
-// It releases h.
+// fillBlobs reads the blobs of files through h and the idle handles, in
+// parallel. It releases the handles.
 func (s *Store) fillBlobs(ctx context.Context, h *handle, files []content.File) (int, error) {
-	if s.gitPath != "" && len(files) >= catFileMin {
-		s.release(h)
-		skipped, err := s.catBlobs(ctx, files, runtime.GOMAXPROCS(0))
-		if err == nil || ctx.Err() != nil {
-			return skipped, err
-		}
-		s.log.Warn("gitstore: git cat-file failed, reading with go-git", "err", err)
-		for i := range files {
-			files[i].Data = nil
-		}
-		if h, err = s.acquire(ctx); err != nil {
-			return 0, err
-		}
-	}
 	// Borrow the idle handles too; the first one is ours already.
 	handles := []*handle{h}
 	for len(handles) < cap(s.readers) {

@@ -11,8 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/go-git/go-git/v5/plumbing/object"
-
 	"github.com/aiguillage/aiguillage/content"
 )
 
@@ -267,68 +265,4 @@ func TestReadAfterRepack(t *testing.T) {
 		t.Errorf("main = %s, want %s", got, c2.Revision)
 	}
 	git(t, dir, "fsck", "--strict")
-}
-
-// git cat-file --batch (used by Files for many files) reads what go-git reads.
-func TestCatBlobs(t *testing.T) {
-	dir, rev1, _ := cliRepo(t)
-	s := open(t, Config{Dir: dir})
-	ctx := context.Background()
-	h, _ := s.acquire(ctx)
-	root, err := h.rootTree("test", rev1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var files []content.File
-	h.walk(root, "", func(name string, e object.TreeEntry) error {
-		files = append(files, content.File{Name: name, Hash: e.Hash.String()})
-		return nil
-	})
-	viaGit := slices.Clone(files)
-	skipped, err := s.readBlobs(ctx, []*handle{h}, files)
-	s.release(h)
-	if err != nil || skipped != 1 {
-		t.Fatalf("readBlobs: skipped %d, %v", skipped, err)
-	}
-	skipped, err = s.catBlobs(ctx, viaGit, 2)
-	if err != nil || skipped != 1 {
-		t.Fatalf("catBlobs: skipped %d, %v", skipped, err)
-	}
-	for i := range files {
-		if !bytes.Equal(files[i].Data, viaGit[i].Data) || (files[i].Data == nil) != (viaGit[i].Data == nil) {
-			t.Errorf("%s: go-git %q, cat-file %q", files[i].Name, files[i].Data, viaGit[i].Data)
-		}
-	}
-	// A missing object is an error, not a silent gap.
-	bad := []content.File{{Name: "x", Hash: strings.Repeat("ab", 20)}}
-	if _, err := s.catBlobs(ctx, bad, 1); err == nil {
-		t.Error("catBlobs of a missing object succeeded")
-	}
-}
-
-// Files is the same through git cat-file and go-git on a generated repository.
-func TestFilesCLIAndGoGit(t *testing.T) {
-	dir := genRepo(t, 1000, 5)
-	ctx := context.Background()
-	cli := open(t, Config{Dir: dir})
-	gg := open(t, Config{Dir: dir, GitPath: "-"})
-	a, err := cli.Files(ctx, head(t, cli))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(a) < catFileMin {
-		t.Fatalf("only %d files: cat-file not exercised", len(a))
-	}
-	b, err := gg.Files(ctx, head(t, gg))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(a) != len(b) {
-		t.Fatalf("%d files with the CLI, %d with go-git", len(a), len(b))
-	}
-	for i := range a {
-		if a[i].Name != b[i].Name || a[i].Hash != b[i].Hash || !bytes.Equal(a[i].Data, b[i].Data) {
-			t.Fatalf("file %d differs: %s / %s", i, a[i].Name, b[i].Name)
-		}
-	}
 }
