@@ -116,31 +116,17 @@ func (s *Store) build(ctx context.Context) error {
 // syncIndex catches a ready index up with the branch (commits made with the
 // git CLI) and reports whether it may serve queries. A rewritten history
 // sends the index back to a background rebuild.
+//
+// Every writer of the index reads the branch while holding mu: the tip can
+// then never be ahead of the branch unless history was rewritten.
 func (s *Store) syncIndex(ctx context.Context) bool {
 	ix := s.ix
 	if !ix.ready.Load() {
 		s.launchBuild()
 		return false
 	}
-	head, err := s.readRef()
-	if err != nil {
-		return false
-	}
 	ix.mu.Lock()
-	if head == ix.tip {
-		ix.mu.Unlock()
-		return true
-	}
-	h, err := s.acquire(ctx)
-	if err != nil {
-		ix.mu.Unlock()
-		return false
-	}
-	err = s.catchUp(ctx, h, head, false)
-	s.release(h)
-	if errors.Is(err, errRewritten) {
-		ix.ready.Store(false)
-	}
+	err := s.syncLocked(ctx)
 	ix.mu.Unlock()
 	if err != nil {
 		if errors.Is(err, errRewritten) {
@@ -154,28 +140,46 @@ func (s *Store) syncIndex(ctx context.Context) bool {
 	return true
 }
 
-// recorded adds a commit the store just made. The caller holds commitMu.
+// syncLocked catches the index up to the branch. The caller holds mu. On
+// errRewritten the index is marked not ready.
+func (s *Store) syncLocked(ctx context.Context) error {
+	head, err := s.readRef()
+	if err != nil {
+		return err
+	}
+	if head == s.ix.tip {
+		return nil
+	}
+	h, err := s.acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.release(h)
+	err = s.catchUp(ctx, h, head, false)
+	if errors.Is(err, errRewritten) {
+		s.ix.ready.Store(false)
+	}
+	return err
+}
+
+// recorded adds a commit the store just made (its ref is updated). The
+// caller holds commitMu.
 func (ix *index) recorded(ctx context.Context, s *Store, rec *record) {
 	if !ix.ready.Load() {
 		return // the build in progress will pick it up
 	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	if ix.tip == rec.parent {
+	if head, err := s.readRef(); err == nil && head == rec.hash && ix.tip == rec.parent {
 		if err := ix.put([]*record{rec}); err != nil {
 			s.log.Error("gitstore: history index update failed", "commit", rec.hash.String(), "err", err)
 		}
 		return
 	}
 	// Someone committed with the CLI meanwhile: catch up instead.
-	h, err := s.acquire(ctx)
-	if err != nil {
-		return
-	}
-	defer s.release(h)
-	if err := s.catchUp(ctx, h, rec.hash, false); err != nil {
+	if err := s.syncLocked(ctx); err != nil {
 		if errors.Is(err, errRewritten) {
-			ix.ready.Store(false)
+			defer s.launchBuild()
 		}
 		s.log.Error("gitstore: history index catch-up failed", "err", err)
 	}
