@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -254,7 +255,9 @@ func TestCommitRefused(t *testing.T) {
 // Twenty writers, each on its own file, retrying on conflict: every update
 // lands.
 func TestConcurrentCommits(t *testing.T) {
-	s, dir := seeded(t)
+	var logs syncBuffer
+	dir := filepath.Join(t.TempDir(), "repo")
+	s := open(t, Config{Dir: dir, Seed: seedFS, Log: slog.New(slog.NewTextHandler(&logs, nil))})
 	ctx := context.Background()
 	const writers, rounds = 20, 3
 	var wg sync.WaitGroup
@@ -334,7 +337,27 @@ func TestConcurrentCommits(t *testing.T) {
 			t.Errorf("History(w%d) = %d commits, %v", i, len(h), err)
 		}
 	}
+	if strings.Contains(logs.String(), "rewritten") || !s.ix.ready.Load() {
+		t.Errorf("the index was rebuilt during concurrent commits:\n%s", logs.String())
+	}
 	git(t, dir, "fsck", "--strict")
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
 }
 
 // Commits pushed with the CLI are built upon, never overwritten.
