@@ -70,6 +70,8 @@ type Store struct {
 	now     func() time.Time
 	gitPath string // "" when the CLI is not used
 
+	splitMin int // history length from which the index build runs two git processes
+
 	readers chan *handle // pool of independent go-git handles for reads
 	all     []*handle    // every handle, to close them
 
@@ -126,6 +128,8 @@ func newStore(cfg Config) (*Store, error) {
 		refName: string(refName),
 		log:     cfg.Log,
 		now:     cfg.Now,
+
+		splitMin: splitMin,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

@@ -285,3 +285,30 @@ func TestNoGitOnPath(t *testing.T) {
 		}
 	}
 }
+
+// The two-process build of long histories gives the same index.
+func TestIndexBuildSplit(t *testing.T) {
+	dir := genRepo(t, 200, 300)
+	ctx := context.Background()
+	s := open(t, Config{Dir: dir})
+	waitReady(t, s)
+	s.ix.mu.Lock()
+	s.ix.ready.Store(false)
+	if err := s.ix.reset("main"); err != nil {
+		t.Fatal(err)
+	}
+	s.splitMin = 50
+	s.ix.mu.Unlock()
+	s.launchBuild()
+	waitReady(t, s)
+	lg, _ := s.Log(ctx, 0)
+	if got, want := revisions(lg), strings.Split(git(t, dir, "rev-list", "--first-parent", "main"), "\n"); !slices.Equal(got, want) {
+		t.Fatalf("Log after a split build: %d commits, want %d", len(got), len(want))
+	}
+	for _, f := range sampleFiles(t, dir)[:20] {
+		h, _ := s.History(ctx, f, 0)
+		if !slices.Equal(revisions(h), gitHistory(t, dir, f)) {
+			t.Errorf("History(%s) after a split build differs from git", f)
+		}
+	}
+}

@@ -204,7 +204,7 @@ func (s *Store) catchUp(ctx context.Context, h *handle, head plumbing.Hash, rese
 // when there is one, else (or when the CLI fails) with go-git.
 func (s *Store) indexRange(ctx context.Context, h *handle, head plumbing.Hash) error {
 	if s.gitPath != "" {
-		err := s.indexWith(ctx, head, s.cliLog)
+		err := s.indexWith(ctx, head, s.cliLogSplit)
 		if err == nil || errors.Is(err, errRewritten) || ctx.Err() != nil {
 			return err
 		}
