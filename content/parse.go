@@ -54,6 +54,7 @@ type fileParser struct {
 	file     string
 	offset   int // file line of the front matter's first line, minus one
 	problems []Problem
+	failed   map[string]bool // keys whose value could not be decoded
 }
 
 func (p *fileParser) add(line int, field, code, format string, args ...any) {
@@ -110,9 +111,6 @@ func (p *fileParser) parse(data []byte, refs *Referentials) *Document {
 		doc.Page = &WikiPage{}
 		p.decodeInto(root, doc.Page)
 		normalizeSlices(reflect.ValueOf(doc.Page).Elem())
-	}
-	if p.hasErrors() {
-		return nil
 	}
 	keyLines := keyLineMap(root, p.offset)
 	v := validator{fileParser: p, refs: refs, lines: keyLines, root: root}
@@ -178,19 +176,16 @@ var yamlLineError = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
 func (p *fileParser) decodeRoot(front string) *yaml.Node {
 	var doc yaml.Node
 	if err := yaml.Unmarshal([]byte(front), &doc); err != nil {
-		line, msg := 0, err.Error()
+		// yaml omits the line when the error is on its first line.
+		line, msg := 1+p.offset, err.Error()
 		if m := yamlLineError.FindStringSubmatch(msg); m != nil {
 			if m[1] != "" {
 				n, _ := strconv.Atoi(m[1])
-				line = n + p.offset
+				line = max(n, 1) + p.offset
 			}
 			msg = m[2]
 		}
-		where := ""
-		if line > 0 {
-			where = fmt.Sprintf(" ligne %d", line)
-		}
-		p.add(line, "", CodeYAML, "syntaxe de l'en-tête invalide%s (%s) : vérifiez l'indentation, les « : » et mettez entre guillemets les valeurs qui contiennent « : » ou « # »", where, msg)
+		p.add(line, "", CodeYAML, "syntaxe de l'en-tête invalide vers la ligne %d (%s) : vérifiez l'indentation (espaces, pas de tabulations), les « : » et mettez entre guillemets les valeurs qui contiennent « : » ou « # »", line, msg)
 		return nil
 	}
 	if len(doc.Content) == 0 {
@@ -221,6 +216,10 @@ func (p *fileParser) decodeInto(root *yaml.Node, dst any) {
 		one := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{k, v}}
 		if err := one.Decode(dst); err != nil {
 			p.add(p.line(k), k.Value, CodeType, "%s : %s", k.Value, typeMessage(fields[k.Value], err))
+			if p.failed == nil {
+				p.failed = map[string]bool{}
+			}
+			p.failed[k.Value] = true
 		}
 	}
 }

@@ -37,6 +37,9 @@ type validator struct {
 }
 
 func (v *validator) err(field, code, format string, args ...any) {
+	if v.failed[baseField(field)] {
+		return // already reported as a type error
+	}
 	v.add(v.at(field), baseField(field), code, format, args...)
 }
 
@@ -336,7 +339,7 @@ func (v *validator) horaires(field, s string) {
 		return
 	}
 	if err := checkOpeningHours(s); err != nil {
-		v.warning(field, CodeHoraires, "%s : horaires illisibles (%v) ; syntaxe attendue : Mo-Fr 09:00-12:00; PH off", baseField(field), err)
+		v.warning(field, CodeHoraires, "%s : horaires non reconnus, « ouvert maintenant » ne pourra pas être calculé (%v) ; exemple de syntaxe : Mo-Fr 09:00-12:00; PH off", baseField(field), err)
 	}
 }
 
