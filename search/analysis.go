@@ -23,8 +23,10 @@ import (
 // The fold filter carries the package path so that it cannot collide with
 // another registration in the same process.
 const (
-	analyzerName      = "aiguillage_fr"
-	wordsAnalyzerName = "aiguillage_fr_words"
+	analyzerName      = "aiguillage_fr"       // query side and excerpts: stemmed words
+	indexAnalyzerName = "aiguillage_fr_index" // text fields: stemmed words and word pairs
+	wordsAnalyzerName = "aiguillage_fr_words" // typo dictionary: folded words, not stemmed
+	bigramName        = "aiguillage_search_bigram"
 	foldName          = "aiguillage_search_fold"
 	stopMapName       = "aiguillage_stop_map"
 	stopName          = "aiguillage_stop"
@@ -32,21 +34,22 @@ const (
 
 // schemaVersion is stored inside the index; an index written with another
 // mapping or analysis is rebuilt rather than queried with mismatched terms.
-const schemaVersion = "aiguillage-search-5"
+const schemaVersion = "aiguillage-search-9"
 
 // Field names of the bleve documents.
 const (
 	fNom       = "nom"       // service, structure or page name
 	fThem      = "them"      // French labels of the thématiques
 	fStructure = "structure" // name of the structure running a service
-	fBody      = "body"      // plain text of the Markdown body (stored, for excerpts)
+	fBody      = "body"      // plain text of the Markdown body
 	fExtra     = "extra"     // publics, conditions, commune, tags: low weight
 	fKind      = "kind"      // services, structures, pages
 	fZone      = "zone"      // zone_eligibilite codes, upper-cased
 	fStatut    = "statut"    // actif, suspendu, ferme
-	fGeo       = "geo"       // effective location (lon/lat)
 	fMeta      = "_m"        // stored-only JSON of the meta record
 	fWords     = "words"     // every text field, folded but not stemmed: the typo dictionary
+	fAll       = "all"       // every text field, stemmed: synonyms are matched here only
+	fCell      = "cell"      // grid cells of the location (see cells)
 )
 
 // textFields are the analysed fields a query term is matched against, with
@@ -77,6 +80,12 @@ func registerAnalysis() error {
 			func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
 				return foldFilter{}, nil
 			})
+		if registerErr == nil {
+			registerErr = registry.RegisterTokenFilter(bigramName,
+				func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
+					return bigramFilter{}, nil
+				})
+		}
 	})
 	return registerErr
 }
@@ -102,6 +111,35 @@ func (foldFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 	}
 	return out
 }
+
+// bigramFilter adds, after each token but the first, the pair of it and
+// the previous token ("aide alimentair"), stop words having been removed.
+// A phrase query becomes one term lookup per pair instead of a positional
+// intersection of common words: "aide alimentaire" costs as much as
+// "surendettement". Pairs ignore position gaps on purpose, so that
+// "revenu de solidarité" gives "revenu solidarit" at index and query time.
+type bigramFilter struct{}
+
+func (bigramFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
+	if len(in) < 2 {
+		return in
+	}
+	out := make(analysis.TokenStream, 0, 2*len(in))
+	for i, tok := range in {
+		out = append(out, tok)
+		if i > 0 {
+			prev := in[i-1]
+			term := make([]byte, 0, len(prev.Term)+1+len(tok.Term))
+			term = append(append(append(term, prev.Term...), ' '), tok.Term...)
+			out = append(out, &analysis.Token{Term: term, Position: tok.Position,
+				Start: prev.Start, End: tok.End, Type: analysis.Shingle})
+		}
+	}
+	return out
+}
+
+// pair is the indexed form of two consecutive stems.
+func pair(a, b string) string { return a + " " + b }
 
 // newMapping builds the index mapping: one document type whose text fields
 // use the French analyzer, keyword fields for filters, a geo point, and a
@@ -135,6 +173,15 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	}); err != nil {
 		return nil, fmt.Errorf("search: mapping: %w", err)
 	}
+	if err := im.AddCustomAnalyzer(indexAnalyzerName, map[string]interface{}{
+		"type":      custom.Name,
+		"tokenizer": unicode.Name,
+		"token_filters": []interface{}{
+			lowercase.Name, fr.ElisionName, foldName, stopName, fr.LightStemmerName, bigramName,
+		},
+	}); err != nil {
+		return nil, fmt.Errorf("search: mapping: %w", err)
+	}
 	if err := im.AddCustomAnalyzer(wordsAnalyzerName, map[string]interface{}{
 		"type":      custom.Name,
 		"tokenizer": unicode.Name,
@@ -151,10 +198,10 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	dm := mapping.NewDocumentStaticMapping()
 	text := func(store bool) *mapping.FieldMapping {
 		f := mapping.NewTextFieldMapping()
-		f.Analyzer = analyzerName
+		f.Analyzer = indexAnalyzerName
 		f.Store = store
 		f.IncludeInAll = false
-		f.IncludeTermVectors = true // positions, for phrase queries
+		f.IncludeTermVectors = false // phrases are matched as word pairs
 		f.DocValues = false
 		return f
 	}
@@ -168,19 +215,16 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		return f
 	}
 	for _, tf := range textFields {
-		dm.AddFieldMappingsAt(tf.name, text(tf.name == fBody))
+		dm.AddFieldMappingsAt(tf.name, text(false))
 	}
+	dm.AddFieldMappingsAt(fAll, text(false))
 	words := text(false)
 	words.Analyzer = wordsAnalyzerName
 	words.IncludeTermVectors = false
 	dm.AddFieldMappingsAt(fWords, words)
-	for _, name := range []string{fKind, fZone, fStatut} {
+	for _, name := range []string{fKind, fZone, fStatut, fCell} {
 		dm.AddFieldMappingsAt(name, kw())
 	}
-	geo := mapping.NewGeoPointFieldMapping()
-	geo.IncludeInAll = false
-	geo.Store = false
-	dm.AddFieldMappingsAt(fGeo, geo)
 	m := mapping.NewTextFieldMapping()
 	m.Index = false
 	m.Store = true

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/aiguillage/aiguillage/content"
 	"github.com/aiguillage/aiguillage/territory"
@@ -29,6 +30,7 @@ type meta struct {
 	Lat           float64      `json:"la,omitempty"`
 	Lon           float64      `json:"lo,omitempty"`
 	HasGeo        bool         `json:"g,omitempty"`
+	Zone          []string     `json:"z,omitempty"` // zone_eligibilite, upper-cased
 	Thematiques   []string     `json:"t,omitempty"`
 	Groupes       []string     `json:"tg,omitempty"`
 	Publics       []string     `json:"p,omitempty"`
@@ -41,6 +43,7 @@ type meta struct {
 	Complet       bool         `json:"co,omitempty"`
 	Hours         string       `json:"h,omitempty"` // effective horaires_accueil (the structure's when absent)
 	Infos         []infoRecord `json:"i,omitempty"` // fermeture and horaires entries
+	Text          string       `json:"x,omitempty"` // start of the plain-text body, for excerpts
 
 	infos *content.Service // Infos as content wants them; set by prepare
 }
@@ -152,9 +155,6 @@ func (b *docBuilder) service(d *content.Document, st *content.Document) (map[str
 	for _, t := range s.Thematiques {
 		them = append(them, b.labels.thematique(t))
 	}
-	for _, g := range m.Groupes {
-		them = append(them, b.labels.groupe(g))
-	}
 	var extra []string
 	for _, p := range s.Publics {
 		extra = append(extra, b.labels.public(p))
@@ -171,6 +171,7 @@ func (b *docBuilder) service(d *content.Document, st *content.Document) (map[str
 	for _, z := range s.ZoneEligibilite {
 		zone = append(zone, strings.ToUpper(strings.TrimSpace(z)))
 	}
+	m.Zone = zone
 	doc := b.fields(m, strings.Join(them, " ; "), m.Structure, plainText(d.Body), strings.Join(extra, " ; "))
 	doc[fZone] = zone
 	return doc, m
@@ -199,13 +200,16 @@ func (b *docBuilder) page(d *content.Document) (map[string]interface{}, *meta) {
 
 // fields assembles the bleve document common to every kind.
 func (b *docBuilder) fields(m *meta, them, structure, body, extra string) map[string]interface{} {
+	m.Text = truncate(body, maxExcerptSource)
 	raw, _ := json.Marshal(m) // plain data: cannot fail
+	all := strings.Join([]string{m.Nom, them, structure, body, extra}, " ; ")
 	doc := map[string]interface{}{
+		fAll:    all,
 		fNom:    m.Nom,
 		fKind:   string(m.Kind),
 		fBody:   body,
 		fMeta:   string(raw),
-		fWords:  strings.Join([]string{m.Nom, them, structure, body, extra}, " ; "),
+		fWords:  all,
 		fStatut: m.Statut,
 	}
 	if them != "" {
@@ -218,7 +222,7 @@ func (b *docBuilder) fields(m *meta, them, structure, body, extra string) map[st
 		doc[fExtra] = extra
 	}
 	if m.HasGeo {
-		doc[fGeo] = map[string]interface{}{"lon": m.Lon, "lat": m.Lat}
+		doc[fCell] = cellsOf(m.Lat, m.Lon)
 	}
 	return doc
 }
@@ -251,6 +255,20 @@ func (b *docBuilder) place(m *meta, a, fallback content.Address) {
 	if m.HasGeo && (m.Lat < -90 || m.Lat > 90 || m.Lon < -180 || m.Lon > 180) {
 		m.HasGeo = false
 	}
+}
+
+// maxExcerptSource is how much of a body is kept for excerpts.
+const maxExcerptSource = 1200
+
+// truncate cuts s to at most n bytes on a rune boundary.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // thematiqueGroup returns the first level of a thématique value, the part

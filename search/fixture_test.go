@@ -47,6 +47,32 @@ func (c *fakeCatalog) Docs(k content.Kind) []*content.Document {
 	return out
 }
 
+func (c *fakeCatalog) Doc(p content.Path) (*content.Document, bool) {
+	for _, d := range c.docs {
+		if d.Path == p {
+			return d, true
+		}
+	}
+	return nil, false
+}
+
+func (c *fakeCatalog) StructureOf(svc *content.Document) (*content.Document, bool) {
+	if svc.Service == nil {
+		return nil, false
+	}
+	return c.Doc(content.Path("structures/" + svc.Service.Structure))
+}
+
+func (c *fakeCatalog) ServicesOf(slug string) []*content.Document {
+	var out []*content.Document
+	for _, d := range c.docs {
+		if d.Service != nil && d.Service.Structure == slug {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
 func (c *fakeCatalog) set(d *content.Document) {
 	for i, e := range c.docs {
 		if e.Path == d.Path {

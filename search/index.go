@@ -33,7 +33,7 @@ type Config struct {
 	// Territory resolves communes (query and fallback coordinates). Required.
 	Territory *territory.Directory
 	// Refs gives the French labels of referential values. Required.
-	Refs *refsPending
+	Refs *content.Referentials
 	// Log receives recoveries (index rebuilt) and sync summaries. Required.
 	Log *slog.Logger
 	// Now is the clock for "ouvert maintenant", evaluated in Europe/Paris

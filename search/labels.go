@@ -1,5 +1,7 @@
 package search
 
+import "strings"
+
 // labelFunc returns the French label of a referential value.
 type labelFunc func(value string) string
 
@@ -19,38 +21,24 @@ func (l labels) get(f labelFunc, v string) string {
 	return v
 }
 
-func (l labels) thematique(v string) string { return l.get(l.them, v) }
-func (l labels) public(v string) string     { return l.get(l.publics, v) }
-func (l labels) typ(v string) string        { return l.get(l.types, v) }
-func (l labels) reseau(v string) string     { return l.get(l.reseaux, v) }
-
-// groupe labels a first-level thématique; the referential lists only the
-// second level, so the names of the first level are kept here.
-func (l labels) groupe(v string) string {
-	if s, ok := groupLabels[v]; ok {
-		return s
+// thematique labels a thématique; without a label, its second level in
+// words (the first level is shared by unrelated needs: "alimentation" in
+// "equipement-et-alimentation--electromenager").
+func (l labels) thematique(v string) string {
+	if l.them != nil {
+		if s := l.them(v); s != "" {
+			return s
+		}
 	}
-	return l.get(l.groupes, v)
+	_, leaf, _ := strings.Cut(v, "--")
+	return strings.ReplaceAll(leaf, "-", " ")
 }
+func (l labels) public(v string) string { return l.get(l.publics, v) }
+func (l labels) typ(v string) string    { return l.get(l.types, v) }
+func (l labels) reseau(v string) string { return l.get(l.reseaux, v) }
 
-var groupLabels = map[string]string{
-	"choisir-un-metier":                         "Choisir un métier",
-	"creer-une-entreprise":                      "Créer une entreprise",
-	"difficultes-administratives-ou-juridiques": "Difficultés administratives ou juridiques",
-	"difficultes-financieres":                   "Difficultés financières",
-	"equipement-et-alimentation":                "Équipement et alimentation",
-	"famille":                                   "Famille",
-	"lecture-ecriture-calcul":                   "Lecture, écriture, calcul",
-	"logement-hebergement":                      "Logement et hébergement",
-	"mobilite":                                  "Mobilité",
-	"numerique":                                 "Numérique",
-	"preparer-sa-candidature":                   "Préparer sa candidature",
-	"remobilisation":                            "Remobilisation",
-	"sante":                                     "Santé",
-	"se-former":                                 "Se former",
-	"souvrir-a-linternational":                  "S'ouvrir à l'international",
-	"trouver-un-emploi":                         "Trouver un emploi",
-}
+// groupe labels a first-level thématique.
+func (l labels) groupe(v string) string { return l.get(l.groupes, v) }
 
 // facetLabel labels a value of the facet named key.
 func (l labels) facetLabel(key, v string) string {

@@ -173,29 +173,45 @@ func textQuery(p parsedText) (q *query.DisjunctionQuery, owner []int) {
 		owner = append(owner, c)
 	}
 	for ci, c := range p.concepts {
-		self := c.self
-		if self.text == "" {
-			self = variant{stems: c.stems}
-		}
-		add(ci, variantQuery(self, 1))
+		add(ci, variantQuery(variant{stems: c.stems}, 1))
 		if len(c.stems) > 1 {
 			add(ci, looseQuery(c.stems, looseWeight))
 		}
 		for _, v := range c.variants {
-			add(ci, variantQuery(v, synonymWeight))
+			add(ci, synonymQuery(v, synonymWeight))
 		}
 	}
 	return dq, owner
 }
 
-// looseQuery matches documents with every stem in some text field.
-func looseQuery(stems []string, weight float64) query.Query {
-	cq := bleve.NewConjunctionQuery()
-	for _, s := range stems {
-		cq.AddQuery(variantQuery(variant{stems: []string{s}}, weight/float64(len(stems))))
+// nestedTextQuery is textQuery's scoring as a tree, for when bleve cannot
+// report per-clause scores (under a conjunction): a disjunction of
+// concepts, each the disjunction of the words typed and of its synonyms,
+// whose own coordination factor (matched/total) keeps a document naming a
+// few synonyms below one naming the words typed.
+func nestedTextQuery(p parsedText) query.Query {
+	dq := bleve.NewDisjunctionQuery()
+	for _, c := range p.concepts {
+		cq := bleve.NewDisjunctionQuery()
+		cq.AddQuery(variantQuery(variant{stems: c.stems}, 1))
+		if len(c.stems) > 1 {
+			cq.AddQuery(looseQuery(c.stems, looseWeight))
+		}
+		if len(c.variants) > 0 {
+			sq := bleve.NewDisjunctionQuery()
+			for _, v := range c.variants {
+				sq.AddQuery(synonymQuery(v, nestedSynonymWeight))
+			}
+			cq.AddQuery(sq)
+		}
+		dq.AddQuery(cq)
 	}
-	return cq
+	return dq
 }
+
+// nestedSynonymWeight is the synonyms' weight in nestedTextQuery, where
+// their disjunction's coordination factor already divides them.
+const nestedSynonymWeight = 1.0
 
 // conceptScores turns a hit's per-clause scores into its text score: the
 // best clause of each concept, summed, times the share of concepts matched.
@@ -217,39 +233,74 @@ func conceptScores(breakdown map[int]float64, owner []int, n int, buf []float64)
 	return sum * float64(matched) / float64(n)
 }
 
-// variantQuery matches one way of saying a concept in every text field
-// with the field's boost: a term query for one word (already analysed), a
-// phrase query for several.
+// stemsQuery matches stems in one field: a term for one stem, the pair
+// for two, a conjunction of consecutive pairs for more.
+func stemsQuery(stems []string, field string, boost float64) query.Query {
+	term := func(t string) query.Query {
+		tq := bleve.NewTermQuery(t)
+		tq.SetField(field)
+		tq.SetBoost(boost)
+		return tq
+	}
+	switch len(stems) {
+	case 1:
+		return term(stems[0])
+	case 2:
+		return term(pair(stems[0], stems[1]))
+	}
+	cq := bleve.NewConjunctionQuery()
+	for i := 1; i < len(stems); i++ {
+		cq.AddQuery(term(pair(stems[i-1], stems[i])))
+	}
+	return cq
+}
+
+// variantQuery matches one way of saying a concept in every text field,
+// with the field's boost.
 func variantQuery(v variant, weight float64) query.Query {
 	dq := bleve.NewDisjunctionQuery()
 	for _, f := range textFields {
-		var fq query.Query
-		if len(v.stems) == 1 || v.text == "" {
-			tq := bleve.NewTermQuery(v.stems[0])
-			tq.SetField(f.name)
-			tq.SetBoost(f.boost * weight)
-			fq = tq
-		} else {
-			pq := bleve.NewMatchPhraseQuery(v.text)
-			pq.SetField(f.name)
-			pq.Analyzer = analyzerName
-			pq.SetBoost(f.boost * weight)
-			fq = pq
-		}
-		dq.AddQuery(fq)
+		dq.AddQuery(stemsQuery(v.stems, f.name, f.boost*weight))
 	}
 	return dq
 }
 
-// locationQuery keeps documents within rayon km of c's centre, services
-// whose zone_eligibilite names c, its EPCI or its département, and free
-// pages (which have no place).
+// looseQuery matches documents with every stem somewhere.
+func looseQuery(stems []string, weight float64) query.Query {
+	cq := bleve.NewConjunctionQuery()
+	for _, s := range stems {
+		cq.AddQuery(stemsQuery([]string{s}, fAll, allBoost*weight/float64(len(stems))))
+	}
+	return cq
+}
+
+// synonymQuery matches a synonym in the all field only: one clause per
+// synonym instead of one per synonym and field keeps queries of large
+// synonym groups cheap.
+func synonymQuery(v variant, weight float64) query.Query {
+	return stemsQuery(v.stems, fAll, allBoost*weight)
+}
+
+// allBoost is the boost of the all field, between the name's and the body's.
+const allBoost = 3
+
+// locationQuery selects a superset of the documents within rayon km of c's
+// centre (see geo.go), services whose zone_eligibilite names c, its EPCI or
+// its département, and free pages (which have no place). nil means no
+// filter in bleve.
 func locationQuery(c territory.Commune, rayonKm float64) query.Query {
+	if !c.Located() {
+		return nil // no centre: nothing to measure from, zone alone is checked in Go
+	}
+	cells := cellsAround(c, rayonKm)
+	if cells == nil {
+		return nil
+	}
 	dq := bleve.NewDisjunctionQuery()
-	if c.Located() {
-		g := bleve.NewGeoDistanceQuery(c.Lon, c.Lat, strconv.FormatFloat(rayonKm, 'f', 3, 64)+"km")
-		g.SetField(fGeo)
-		dq.AddQuery(g)
+	for _, cell := range cells {
+		t := bleve.NewTermQuery(cell)
+		t.SetField(fCell)
+		dq.AddQuery(t)
 	}
 	for _, code := range []string{c.Code, c.EPCI, c.Departement} {
 		if code != "" {
@@ -264,30 +315,19 @@ func locationQuery(c territory.Commune, rayonKm float64) query.Query {
 	return dq
 }
 
-// bleveQuery combines the text (or everything, to browse), the location
-// filter (which does not score) and the exclusion of inactive services.
-func bleveQuery(must query.Query, loc query.Query, includeInactive bool) query.Query {
+// bleveQuery combines the text (or everything, to browse) with the
+// location filter, which does not score. Inactive services are left out
+// in Go (meta.inactive): a must-not clause costs bleve a pass over every
+// document.
+func bleveQuery(must query.Query, loc query.Query) query.Query {
 	if must == nil {
 		must = bleve.NewMatchAllQuery()
 	}
-	var filter []query.Query
-	if loc != nil {
-		filter = append(filter, loc)
-	}
-	if !includeInactive {
-		inactive := bleve.NewBooleanQuery()
-		for _, s := range []content.Statut{content.StatutSuspendu, content.StatutFerme} {
-			t := bleve.NewTermQuery(string(s))
-			t.SetField(fStatut)
-			inactive.AddMustNot(t)
-		}
-		filter = append(filter, inactive)
-	}
-	if len(filter) == 0 {
+	if loc == nil {
 		return must
 	}
 	bq := bleve.NewBooleanQuery()
 	bq.AddMust(must)
-	bq.AddFilter(bleve.NewConjunctionQuery(filter...))
+	bq.AddFilter(loc)
 	return bq
 }

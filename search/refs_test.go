@@ -1,5 +1,23 @@
 package search
 
-import "testing"
+import (
+	"sync"
+	"testing"
 
-func testRefs(t testing.TB) *refsPending { return &refsPending{} }
+	"github.com/aiguillage/aiguillage/content"
+)
+
+var (
+	refsOnce sync.Once
+	refs     *content.Referentials
+	refsErr  error
+)
+
+func testRefs(t testing.TB) *content.Referentials {
+	t.Helper()
+	refsOnce.Do(func() { refs, refsErr = content.LoadReferentials() })
+	if refsErr != nil {
+		t.Fatal(refsErr)
+	}
+	return refs
+}

@@ -94,16 +94,19 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 		res.Commune = &c
 		loc = locationQuery(c, q.RayonKm)
 	}
-	var must query.Query
+	var bq query.Query
 	var owner []int
-	if len(p.concepts) > 0 {
-		must, owner = textQuery(p)
+	switch {
+	case len(p.concepts) == 0 && loc == nil:
+		bq = bleve.NewMatchAllQuery()
+	case len(p.concepts) == 0:
+		bq = loc
+	default:
+		var tq query.Query
+		tq, owner = textQuery(p)
+		bq = bleveQuery(tq, loc)
 	}
-	req := bleve.NewSearchRequestOptions(bleveQuery(must, loc, q.IncludeInactive), maxCandidates, 0, false)
-	if must == nil {
-		req.Score = "none"
-	}
-	sr, err := ix.bi.SearchInContext(ctx, req)
+	sr, err := ix.candidates(ctx, bq, len(p.concepts) > 0)
 	if err != nil {
 		return nil, fmt.Errorf("search: %q: %w", q.Text, err)
 	}
@@ -112,15 +115,20 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	buf := make([]float64, len(p.concepts))
 	for _, h := range sr.Hits {
 		m := st.metas[h.ID]
-		if m == nil {
+		if m == nil || (!q.IncludeInactive && m.inactive()) {
 			continue
 		}
 		c := candidate{id: h.ID, m: m, score: h.Score, dist: -1}
 		if h.ScoreBreakdown != nil {
 			c.score = conceptScores(h.ScoreBreakdown, owner, len(p.concepts), buf)
 		}
-		if res.Commune != nil && res.Commune.Located() && m.HasGeo {
-			c.dist = territory.Distance(res.Commune.Lat, res.Commune.Lon, m.Lat, m.Lon)
+		if res.Commune != nil {
+			if res.Commune.Located() && m.HasGeo {
+				c.dist = territory.Distance(res.Commune.Lat, res.Commune.Lon, m.Lat, m.Lon)
+			}
+			if !inLocation(m, c.dist, q.RayonKm, res.Commune) {
+				continue
+			}
 		}
 		cands = append(cands, c)
 	}
@@ -139,17 +147,36 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	ix.rank(kept, &q, res.Commune, len(p.concepts) > 0)
 	from := min((q.Page-1)*q.Limit, len(kept))
 	to := min(from+q.Limit, len(kept))
-	ids := make([]string, 0, to-from)
 	for _, c := range kept[from:to] {
-		res.Hits = append(res.Hits, ix.hit(c))
-		ids = append(ids, c.id)
-	}
-	bodies := ix.bodies(ctx, ids)
-	for i := range res.Hits {
-		res.Hits[i].Extrait = excerpt(bodies[res.Hits[i].Path], ix.analyzer, p.marks, p.phrases)
+		h := ix.hit(c)
+		h.Extrait = excerpt(c.m.Text, ix.analyzer, p.marks, p.phrases)
+		res.Hits = append(res.Hits, h)
 	}
 	res.Took = time.Since(start)
 	return res, nil
+}
+
+// firstWindow is the number of matches asked of bleve first; when there
+// are more, a second search asks for all of them (up to maxCandidates).
+// Asking for many costs even when few match: bleve preallocates the
+// window.
+const firstWindow = 250
+
+// candidates runs the bleve query and returns every match (up to
+// maxCandidates), scored when scored is true.
+func (ix *Index) candidates(ctx context.Context, bq query.Query, scored bool) (*bleve.SearchResult, error) {
+	size := firstWindow
+	for {
+		req := bleve.NewSearchRequestOptions(bq, size, 0, false)
+		if !scored {
+			req.Score = "none"
+		}
+		sr, err := ix.bi.SearchInContext(ctx, req)
+		if err != nil || sr.Total <= uint64(size) || size == maxCandidates {
+			return sr, err
+		}
+		size = int(min(sr.Total, maxCandidates))
+	}
 }
 
 // rank sorts candidates: by distance or date when asked; else by text
@@ -214,27 +241,6 @@ func (ix *Index) hit(c candidate) Hit {
 		h.DistanceKm = &d
 	}
 	return h
-}
-
-// bodies returns the stored plain text of the documents, by ID.
-func (ix *Index) bodies(ctx context.Context, ids []string) map[string]string {
-	out := make(map[string]string, len(ids))
-	if len(ids) == 0 {
-		return out
-	}
-	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(ids), len(ids), 0, false)
-	req.Fields = []string{fBody}
-	req.Score = "none"
-	sr, err := ix.bi.SearchInContext(ctx, req)
-	if err != nil {
-		return out // excerpts are a nicety: the hits stand without them
-	}
-	for _, h := range sr.Hits {
-		if s, ok := h.Fields[fBody].(string); ok {
-			out[h.ID] = s
-		}
-	}
-	return out
 }
 
 // labels returns the label functions of the configured referentials.

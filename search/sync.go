@@ -23,8 +23,13 @@ const batchSize = 500
 type catalog interface {
 	Revision() content.Revision
 	Docs(kind content.Kind) []*content.Document
+	Doc(p content.Path) (*content.Document, bool)
+	StructureOf(svc *content.Document) (*content.Document, bool)
+	ServicesOf(structureSlug string) []*content.Document
 	Synonyms() [][]string
 }
+
+var _ catalog = (*content.Catalog)(nil)
 
 // Sync brings the index to cat.Revision(). changed lists the repository
 // files that changed since ix.Revision() (gitstore's ChangedFiles); nil
@@ -36,7 +41,7 @@ type catalog interface {
 // at the next search without a restart. The revision is written inside the
 // index with the last batch of documents. Searches may run meanwhile; they
 // see the new documents once Sync returns.
-func (ix *Index) Sync(ctx context.Context, cat catalog, changed []string) error {
+func (ix *Index) Sync(ctx context.Context, cat *content.Catalog, changed []string) error {
 	return ix.sync(ctx, cat, changed)
 }
 
@@ -47,13 +52,7 @@ func (ix *Index) sync(ctx context.Context, cat catalog, changed []string) error 
 	old := ix.state.Load()
 	rev := cat.Revision()
 
-	byPath := map[string]*content.Document{}
-	for _, k := range content.Kinds {
-		for _, d := range cat.Docs(k) {
-			byPath[string(d.Path)] = d
-		}
-	}
-	todo := ix.paths(old, byPath, changed)
+	todo := ix.paths(old, cat, changed)
 	b := &docBuilder{terr: ix.cfg.Territory, labels: ix.labels()}
 	metas := maps.Clone(old.metas)
 	batch := ix.bi.NewBatch()
@@ -75,11 +74,11 @@ func (ix *Index) sync(ctx context.Context, cat catalog, changed []string) error 
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("search: sync to %s: %w", rev.Short(), err)
 		}
-		d := byPath[p]
 		var doc map[string]interface{}
 		var m *meta
-		if d != nil {
-			doc, m = b.build(d, structureOf(d, byPath))
+		if d, ok := cat.Doc(content.Path(p)); ok && d != nil {
+			st, _ := cat.StructureOf(d)
+			doc, m = b.build(d, st)
 		}
 		if doc == nil {
 			if _, ok := metas[p]; ok || changed != nil {
@@ -121,49 +120,38 @@ func (ix *Index) sync(ctx context.Context, cat catalog, changed []string) error 
 }
 
 // paths lists the document IDs to (re)index or delete, sorted.
-func (ix *Index) paths(old *state, byPath map[string]*content.Document, changed []string) []string {
+func (ix *Index) paths(old *state, cat catalog, changed []string) []string {
 	set := map[string]bool{}
 	if changed == nil {
-		for p := range byPath {
-			set[p] = true
+		for _, k := range content.Kinds {
+			for _, d := range cat.Docs(k) {
+				set[string(d.Path)] = true
+			}
 		}
 		for p := range old.metas {
 			set[p] = true
 		}
 		return slices.Sorted(maps.Keys(set))
 	}
-	structures := map[string]bool{}
 	for _, f := range changed {
 		p, ok := content.PathFromFile(f)
 		if !ok {
 			continue
 		}
 		set[string(p)] = true
-		if p.Kind() == content.KindStructure {
-			structures[p.Slug()] = true
+		if p.Kind() != content.KindStructure {
+			continue
 		}
-	}
-	if len(structures) > 0 {
-		for p, d := range byPath {
-			if d.Service != nil && structures[d.Service.Structure] {
-				set[p] = true
-			}
+		for _, d := range cat.ServicesOf(p.Slug()) {
+			set[string(d.Path)] = true
 		}
-		for p, m := range old.metas { // services that pointed to a changed structure
-			if m.StructurePath != "" && set[m.StructurePath] {
-				set[p] = true
+		for id, m := range old.metas { // services that pointed to it before
+			if m.StructurePath == string(p) {
+				set[id] = true
 			}
 		}
 	}
 	return slices.Sorted(maps.Keys(set))
-}
-
-// structureOf returns the structure document of a service, nil if none.
-func structureOf(d *content.Document, byPath map[string]*content.Document) *content.Document {
-	if d.Service == nil || d.Service.Structure == "" {
-		return nil
-	}
-	return byPath[string(content.KindStructure)+"/"+d.Service.Structure]
 }
 
 // loadMetas reads the meta record of every document, in pages.

@@ -38,7 +38,8 @@ logement, appartement, hlm, logement social, trouver un logement
 emploi, travail, boulot, job, chômage, pôle emploi, france travail, recherche d'emploi, chercher du travail
 cv, curriculum vitae, lettre de motivation
 ordinateur, ordi, pc, ordinateur portable
-informatique, numérique, initiation informatique
+informatique, numérique
+apprendre l'informatique, apprendre informatique, cours d'informatique, initiation informatique, initiation numérique, atelier numérique, ateliers numériques, initiation à l'ordinateur, bases de l'informatique, fondamentaux du numérique, débuter sur ordinateur
 internet, wifi, connexion internet, accès internet
 pas cher, petit prix, petits prix, à petit prix, prix solidaire, tarif réduit, tarif social, peu cher, bon marché
 démarches en ligne, démarche en ligne, démarches administratives, papiers, formulaire, téléprocédure, dossier administratif
