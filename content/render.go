@@ -44,6 +44,8 @@ func NewRenderer() *Renderer {
 	p.AllowAttrs("class").Matching(regexp.MustCompile(`^(lien-rouge|lien-externe)$`)).OnElements("a", "span")
 	p.AllowAttrs("class").Matching(regexp.MustCompile(`^language-[A-Za-z0-9_+-]{1,40}$`)).OnElements("code")
 	p.AllowAttrs("rel").Matching(regexp.MustCompile(`^[a-z ]{1,40}$`)).OnElements("a")
+	p.AllowStyles("text-align").MatchingEnum("left", "center", "right").OnElements("th", "td")
+	p.AllowAttrs("align").Matching(regexp.MustCompile(`^(left|center|right)$`)).OnElements("th", "td")
 	p.AllowAttrs("type").Matching(regexp.MustCompile(`^checkbox$`)).OnElements("input")
 	p.AllowAttrs("checked", "disabled").Matching(regexp.MustCompile(`^$|^checked$|^disabled$`)).OnElements("input")
 	return &Renderer{md: newMarkdown(), policy: p}
