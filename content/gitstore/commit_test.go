@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
 
@@ -405,6 +406,12 @@ func TestCommitRefMovedByCLI(t *testing.T) {
 	if head(t, s) != c.Revision {
 		t.Error("branch moved under a foreign lock")
 	}
-	os.Remove(lock)
+	// An old lock is taken to be left by a crash and taken over.
+	old := time.Now().Add(-time.Hour)
+	os.Chtimes(lock, old, old)
+	if _, err = s.Commit(ctx, content.Change{Base: c.Revision, Author: alice, Message: "stale lock",
+		Writes: map[string][]byte{"pages/store.md": []byte("again\n")}}); err != nil {
+		t.Errorf("commit over a stale lock: %v", err)
+	}
 	git(t, dir, "fsck", "--strict")
 }

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
 
@@ -81,6 +82,9 @@ func (s *Store) writeRef(old, new plumbing.Hash) (err error) {
 	}
 	lock := ref + ".lock"
 	f, err := os.OpenFile(lock, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(err, fs.ErrExist) && s.removeStaleLock(lock) {
+		f, err = os.OpenFile(lock, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	}
 	if errors.Is(err, fs.ErrExist) {
 		return fmt.Errorf("gitstore: update %s: %s exists: another git process is updating the branch, or one crashed (then remove the file)", s.refName, lock)
 	}
@@ -121,6 +125,25 @@ func (s *Store) writeRef(old, new plumbing.Hash) (err error) {
 		s.log.Warn("gitstore: fsync refs folder", "err", err)
 	}
 	return nil
+}
+
+// staleLock is the age from which a ref lock is taken to be left by a
+// crashed process: git holds one for milliseconds.
+const staleLock = 30 * time.Second
+
+// removeStaleLock removes lock if it is old enough to have been left by a
+// crash (ours, killed between lock and rename, or a git command's), and
+// reports whether it did.
+func (s *Store) removeStaleLock(lock string) bool {
+	st, err := os.Stat(lock)
+	if err != nil || time.Since(st.ModTime()) < staleLock {
+		return false
+	}
+	if err := os.Remove(lock); err != nil {
+		return false
+	}
+	s.log.Warn("gitstore: removed a stale ref lock", "lock", lock, "age", time.Since(st.ModTime()).Round(time.Second).String())
+	return true
 }
 
 func isHex40(s string) bool {
