@@ -11,7 +11,18 @@
 // exclude each other). A crash therefore leaves the branch either on the old
 // commit or on the new one, never on a missing object; at worst it leaves
 // unreferenced loose objects (harmless, collected by git gc) or a stale
-// .lock file, which must then be removed by hand, as with git.
+// .lock file, which the next commit takes over once it is 30 seconds old
+// (git holds such a lock for milliseconds). The history index (bbolt) is
+// updated after the ref: after a crash it lags, and is caught up from git.
+//
+// In a repository with a work tree, the store moves the branch without
+// touching the work tree or the index file, like a push to a checked-out
+// branch would: `git status` there then shows the store's commits as
+// reverted changes until someone runs `git reset --hard` or `git pull`.
+//
+// Other processes may commit with the git CLI meanwhile (they take the same
+// lock); Head, History and Log notice it. The history index is built with
+// `git log` when the CLI is available (Config.GitPath), else with go-git.
 package gitstore
 
 import (
