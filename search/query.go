@@ -133,7 +133,7 @@ func (ix *Index) parseText(text string, st *state) parsedText {
 			stems = append(stems, s[0])
 		}
 	}
-	p.concepts = st.synonyms.concepts(stems)
+	p.concepts = dropCommon(st.synonyms.concepts(stems), words, st)
 	p.marks = map[string]bool{}
 	for _, c := range p.concepts {
 		for _, v := range append([]variant{{stems: c.stems}}, c.variants...) {
@@ -147,6 +147,55 @@ func (ix *Index) parseText(text string, st *state) parsedText {
 	return p
 }
 
+// commonShare is the share of documents above which a word typed alone
+// ("aide", "sans") is too common to select anything: it only costs time.
+const commonShare = 0.12
+
+// dropCommon removes the concepts made of one very common word without
+// synonyms, when other concepts remain; the word still counts through the
+// pair it forms with its neighbour ("aide loyer"), which joins the
+// neighbour's concept.
+func dropCommon(cs []concept, words []string, st *state) []concept {
+	limit := int(commonShare * float64(len(st.metas)))
+	if len(cs) < 2 || len(words) != countStems(cs) || limit < 50 {
+		return cs
+	}
+	common := make([]bool, len(cs))
+	n, pos := 0, 0
+	for i, c := range cs {
+		if len(c.stems) == 1 && len(c.variants) == 0 && st.dict.count[words[pos]] > limit {
+			common[i] = true
+			n++
+		}
+		pos += len(c.stems)
+	}
+	if n == 0 || n == len(cs) {
+		return cs
+	}
+	out := make([]concept, 0, len(cs)-n)
+	for i, c := range cs {
+		if common[i] {
+			continue
+		}
+		if i > 0 && common[i-1] {
+			c.pairs = append(c.pairs, []string{cs[i-1].stems[0], c.stems[0]})
+		}
+		if i+1 < len(cs) && common[i+1] {
+			c.pairs = append(c.pairs, []string{c.stems[len(c.stems)-1], cs[i+1].stems[0]})
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func countStems(cs []concept) int {
+	n := 0
+	for _, c := range cs {
+		n += len(c.stems)
+	}
+	return n
+}
+
 func isNumber(s string) bool {
 	_, err := strconv.Atoi(s)
 	return err == nil
@@ -156,6 +205,7 @@ func isNumber(s string) bool {
 const (
 	synonymWeight = 0.35 // another entry of the synonym group
 	looseWeight   = 1.0  // every word of a multi-word entry, not as a phrase
+	pairWeight    = 1.2  // a word with a neighbour too common to count alone
 )
 
 // textQuery is the scoring part: a flat disjunction with one clause per
@@ -176,6 +226,9 @@ func textQuery(p parsedText) (q *query.DisjunctionQuery, owner []int) {
 		add(ci, variantQuery(variant{stems: c.stems}, 1))
 		if len(c.stems) > 1 {
 			add(ci, looseQuery(c.stems, looseWeight))
+		}
+		for _, pr := range c.pairs {
+			add(ci, variantQuery(variant{stems: pr}, pairWeight))
 		}
 		for _, v := range c.variants {
 			add(ci, synonymQuery(v, synonymWeight))

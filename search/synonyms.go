@@ -148,9 +148,10 @@ func terms(a analysis.Analyzer, s string) []string {
 // concept is one need in a query: a word, or a span of words that a
 // synonym group recognises, with every other way of saying it.
 type concept struct {
-	stems    []string  // as typed (after correction and stemming)
-	self     variant   // the synonym entry the typed span matched, if any
-	variants []variant // synonyms, the typed form excluded
+	stems    []string   // as typed (after correction and stemming)
+	self     variant    // the synonym entry the typed span matched, if any
+	variants []variant  // synonyms, the typed form excluded
+	pairs    [][]string // stems of this concept with a dropped common neighbour
 }
 
 // concepts groups a query's stems into concepts, taking at each position
