@@ -331,13 +331,16 @@ func TestEncodeStyle(t *testing.T) {
 
 func FuzzParse(f *testing.F) {
 	ex, _ := os.ReadFile("testdata/parse/contract-example.md")
-	f.Add("services/x.md", string(ex))
-	f.Add("services/x.md", validService+"---\n[[services/y|Y]]\n")
-	f.Add("pages/p.md", "---\ntitre: T\ntags: [a, b]\n---\n# Titre\n")
-	f.Add("structures/s.md", "---\nnom: S\nlatitude: 1\nlongitude: 2\n---\n")
-	f.Add("services/x.md", validService+"infos_temporaires:\n  - du: 2026-01-01\n    type: message\n    message: x\n---\n")
+	f.Add(uint8(0), string(ex))
+	f.Add(uint8(0), validService+"---\n[[services/y|Y]]\n")
+	f.Add(uint8(2), "---\ntitre: T\ntags: [a, b]\n---\n# Titre\n")
+	f.Add(uint8(1), "---\nnom: S\nlatitude: 1\nlongitude: 2\npro:\n  notes: x\n---\n")
+	f.Add(uint8(0), validService+"infos_temporaires:\n  - du: 2026-01-01\n    type: message\n    message: x\n---\n")
+	f.Add(uint8(3), validService+"---\n")
 	refs := testRefs(f)
-	f.Fuzz(func(t *testing.T, name, data string) {
+	names := []string{"services/x.md", "structures/s.md", "pages/p.md", "services/../x.md"}
+	f.Fuzz(func(t *testing.T, kind uint8, data string) {
+		name := names[int(kind)%len(names)]
 		doc, problems := Parse(name, []byte(data), refs)
 		for _, p := range problems {
 			if p.File != name || p.Message == "" || p.Code == "" {
