@@ -2,6 +2,7 @@ package content
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"reflect"
 	"regexp"
@@ -128,17 +129,38 @@ func (p *fileParser) hasErrors() bool {
 	return false
 }
 
-// cut splits the file into its front matter and its body, tolerating CRLF
-// line ends and a byte order mark.
+// cut splits the file into its front matter and its body, reporting a
+// missing or unclosed front matter.
 func (p *fileParser) cut(data []byte) (front, body string, ok bool) {
+	front, body, err := splitFrontMatter(data)
+	switch err {
+	case errNoFrontMatter:
+		p.add(1, "", CodeFrontMatter, "en-tête manquant : le fichier doit commencer par une ligne « --- », suivie des champs (nom, structure, thematiques...) puis d'une autre ligne « --- »")
+		return "", "", false
+	case errUnclosedFrontMatter:
+		p.add(1, "", CodeFrontMatter, "en-tête non fermé : ajoutez une ligne « --- » après le dernier champ, avant le texte de la page")
+		return "", "", false
+	}
+	p.offset = 1
+	return front, body, true
+}
+
+var (
+	errNoFrontMatter       = errors.New("no front matter")
+	errUnclosedFrontMatter = errors.New("unclosed front matter")
+)
+
+// splitFrontMatter splits a file into its front matter (without the ---
+// lines) and its body, tolerating CRLF line ends, a byte order mark and
+// spaces after the delimiters.
+func splitFrontMatter(data []byte) (front, body string, err error) {
 	text := strings.TrimPrefix(string(data), "\uFEFF")
 	if strings.Contains(text, "\r\n") {
 		text = strings.ReplaceAll(text, "\r\n", "\n")
 	}
 	first, rest, found := strings.Cut(text, "\n")
 	if strings.TrimRight(first, " \t") != "---" {
-		p.add(1, "", CodeFrontMatter, "en-tête manquant : le fichier doit commencer par une ligne « --- », suivie des champs (nom, structure, thematiques...) puis d'une autre ligne « --- »")
-		return "", "", false
+		return "", text, errNoFrontMatter
 	}
 	if !found {
 		rest = ""
@@ -153,20 +175,17 @@ func (p *fileParser) cut(data []byte) (front, body string, ok bool) {
 			l = rest[pos : pos+end]
 		}
 		if strings.TrimRight(l, " \t") == "---" {
-			front = rest[:pos]
 			if end >= 0 {
 				body = rest[pos+end+1:]
 			}
-			p.offset = 1
-			return front, body, true
+			return rest[:pos], body, nil
 		}
 		if end < 0 {
 			break
 		}
 		pos += end + 1
 	}
-	p.add(1, "", CodeFrontMatter, "en-tête non fermé : ajoutez une ligne « --- » après le dernier champ, avant le texte de la page")
-	return "", "", false
+	return rest, "", errUnclosedFrontMatter
 }
 
 var yamlLineError = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
