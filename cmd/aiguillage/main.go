@@ -1,0 +1,71 @@
+// Command aiguillage serves the shared directory of social services from a
+// git content repository, and checks or re-indexes such a repository.
+//
+//	aiguillage [serve] [--addr 127.0.0.1:8080] [--data ./aiguillage-data] [--content PATH]
+//	aiguillage check [--format text|json] [PATH]
+//	aiguillage reindex [--data DIR] [--content PATH]
+//
+// Every flag may also be set with an AIGUILLAGE_* environment variable
+// (AIGUILLAGE_ADDR, AIGUILLAGE_DATA, ...); a flag wins over the variable.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	_ "time/tzdata" // opening hours are evaluated in Europe/Paris even on a machine without tzdata
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	var exit exitError
+	switch {
+	case errors.As(err, &exit):
+		os.Exit(int(exit))
+	case err != nil:
+		fmt.Fprintln(os.Stderr, "aiguillage:", err)
+		os.Exit(2)
+	}
+}
+
+// exitError ends the program with a status and no further message: the
+// command has already said what went wrong.
+type exitError int
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+// run is the whole program, with its environment passed in so tests can
+// boot it on a free port with a temporary data folder.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, args, getenv, stdout, stderr)
+	case "check":
+		return check(ctx, args, getenv, stdout, stderr)
+	case "reindex":
+		return reindex(ctx, args, getenv, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprintf(stderr, "aiguillage: unknown command %q\n\n%s", cmd, usage)
+	return exitError(2)
+}
+
+const usage = `Usage:
+  aiguillage [serve] [flags]      serve the directory (default command)
+  aiguillage check [flags] [PATH] validate a content repository; exit 1 on any error
+  aiguillage reindex [flags]      rebuild the search index from the repository
+
+Run "aiguillage COMMAND -h" for the flags of a command.
+`

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/aiguillage/aiguillage/content"
+)
+
+// reindex rebuilds the search index from the branch's tip. The server must
+// be stopped: a bleve index is open in one process at a time.
+func reindex(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c, _, err := parse("reindex", args, getenv, stderr, nil)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return exitError(2)
+	}
+	log, err := c.logger(stderr)
+	if err != nil {
+		return err
+	}
+	p, err := open(ctx, c, log)
+	if err != nil {
+		return err
+	}
+	defer p.close(log)
+	start := time.Now()
+	head, err := p.store.Head(ctx)
+	if err != nil {
+		return err
+	}
+	files, err := p.store.Files(ctx, head)
+	if err != nil {
+		return err
+	}
+	cat := content.NewCatalog(head, files, p.refs)
+	if err := p.index.Sync(ctx, cat, nil); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "index rebuilt at %s: %d services, %d structures, %d pages in %s\n", head.Short(),
+		cat.Len(content.KindService), cat.Len(content.KindStructure), cat.Len(content.KindPage),
+		time.Since(start).Round(time.Millisecond))
+	return nil
+}

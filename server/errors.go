@@ -1,0 +1,105 @@
+package server
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/aiguillage/aiguillage/content"
+)
+
+// apiError is the one shape of every JSON API error.
+type apiError struct {
+	Error apiErrorBody `json:"error"`
+}
+
+type apiErrorBody struct {
+	Status  int    `json:"status"`
+	Code    string `json:"code"`    // stable, for machines
+	Message string `json:"message"` // French, for people
+	Details any    `json:"details,omitempty"`
+}
+
+// httpError is an error a handler returns to choose the status, the code
+// and the French message shown to the person.
+type httpError struct {
+	status  int
+	code    string
+	message string
+	err     error // cause, for the log; may be nil
+}
+
+func (e *httpError) Error() string {
+	if e.err != nil {
+		return e.code + ": " + e.err.Error()
+	}
+	return e.code + ": " + e.message
+}
+
+func (e *httpError) Unwrap() error { return e.err }
+
+func badRequest(code, message string) error {
+	return &httpError{status: fiber.StatusBadRequest, code: code, message: message}
+}
+
+// classify maps an error to its HTTP status, machine code and the message
+// key of its French text. It is the only place that knows this mapping.
+func (s *Server) classify(err error) (status int, code, message string) {
+	msgs := s.cfg.Theme.Messages()
+	var he *httpError
+	var fe *fiber.Error
+	switch {
+	case errors.As(err, &he):
+		return he.status, he.code, he.message
+	case errors.Is(err, content.ErrNotFound), errors.Is(err, content.ErrInvalidPath):
+		return fiber.StatusNotFound, "not_found", msgs.T("error.404.text")
+	case errors.Is(err, content.ErrInvalid):
+		return fiber.StatusUnprocessableEntity, "invalid", msgs.T("error.invalid.text")
+	case errors.As(err, &fe):
+		switch fe.Code {
+		case fiber.StatusNotFound:
+			return fe.Code, "not_found", msgs.T("error.404.text")
+		case fiber.StatusMethodNotAllowed:
+			return fe.Code, "method_not_allowed", msgs.T("error.400.text")
+		case fiber.StatusRequestEntityTooLarge:
+			return fe.Code, "too_large", msgs.T("error.400.text")
+		}
+		if fe.Code < 500 {
+			return fe.Code, "bad_request", msgs.T("error.400.text")
+		}
+	}
+	return fiber.StatusInternalServerError, "internal", msgs.T("error.500.text")
+}
+
+// handleError is Fiber's error handler: a JSON body under /api/, an HTML
+// error page elsewhere. Internal details go to the log, never to the client.
+func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	status, code, message := s.classify(err)
+	if status >= 500 {
+		s.log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	if strings.HasPrefix(c.Path(), "/api/") {
+		return c.Status(status).JSON(apiError{Error: apiErrorBody{Status: status, Code: code, Message: message}})
+	}
+	title := s.cfg.Theme.Messages().T("error.500.title")
+	switch {
+	case status == fiber.StatusNotFound:
+		title = s.cfg.Theme.Messages().T("error.404.title")
+	case status < 500:
+		title = s.cfg.Theme.Messages().T("error.400.title")
+	}
+	v := s.view(c, title, errorView{Message: message})
+	v.NoIndex = true
+	if renderErr := s.render(c, status, "error", v); renderErr != nil {
+		s.log.Error("render error page", "err", renderErr)
+		return c.Status(status).SendString(message)
+	}
+	return nil
+}
+
+type errorView struct {
+	Message string
+	Create  string // name of a missing page a wiki link points to
+}

@@ -1,0 +1,182 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/aiguillage/aiguillage/content"
+)
+
+// live holds the catalogue of the branch's tip and keeps it, and the search
+// index, in step with the repository. Readers take the current snapshot with
+// catalog() and never lock; refresh builds the next snapshot from the files
+// that changed and swaps it in.
+type live struct {
+	store    Store
+	index    Searcher
+	refs     *content.Referentials
+	log      *slog.Logger
+	onChange func()
+
+	cat     atomic.Pointer[snapshot]
+	mu      sync.Mutex // one refresh or index sync at a time
+	indexed chan struct{}
+	closeMu sync.Mutex
+}
+
+// snapshot is a catalogue with the commit it was read from.
+type snapshot struct {
+	*content.Catalog
+	commit content.Commit
+}
+
+func newLive(store Store, index Searcher, refs *content.Referentials, log *slog.Logger, onChange func()) *live {
+	return &live{store: store, index: index, refs: refs, log: log, onChange: onChange, indexed: make(chan struct{})}
+}
+
+func (l *live) catalog() *snapshot { return l.cat.Load() }
+
+// load reads the whole tree at the branch's tip.
+func (l *live) load(ctx context.Context) error {
+	start := time.Now()
+	head, err := l.store.Head(ctx)
+	if err != nil {
+		return fmt.Errorf("server: read branch head: %w", err)
+	}
+	files, err := l.store.Files(ctx, head)
+	if err != nil {
+		return fmt.Errorf("server: read files at %s: %w", head.Short(), err)
+	}
+	commit, err := l.store.CommitInfo(ctx, head)
+	if err != nil {
+		return fmt.Errorf("server: read commit %s: %w", head.Short(), err)
+	}
+	cat := content.NewCatalog(head, files, l.refs)
+	l.cat.Store(&snapshot{Catalog: cat, commit: commit})
+	l.log.Info("catalogue loaded", "revision", head.Short(), "files", len(files),
+		"services", cat.Len(content.KindService), "problems", len(cat.Problems()),
+		"duration_ms", time.Since(start).Milliseconds())
+	return nil
+}
+
+// refresh moves the catalogue to the branch's tip if it moved, re-reading
+// only the files that changed, then updates the index.
+func (l *live) refresh(ctx context.Context) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	cur := l.catalog()
+	head, err := l.store.Head(ctx)
+	if err != nil {
+		return fmt.Errorf("server: read branch head: %w", err)
+	}
+	if head == cur.Revision() {
+		return nil
+	}
+	next, err := l.advance(ctx, cur, head)
+	if err != nil {
+		return err
+	}
+	l.cat.Store(next)
+	l.onChange()
+	l.log.Info("catalogue updated", "from", cur.Revision().Short(), "to", head.Short())
+	return l.syncIndexLocked(ctx)
+}
+
+func (l *live) advance(ctx context.Context, cur *snapshot, head content.Revision) (*snapshot, error) {
+	names, err := l.store.ChangedFiles(ctx, cur.Revision(), head)
+	if err != nil {
+		return nil, fmt.Errorf("server: changes %s..%s: %w", cur.Revision().Short(), head.Short(), err)
+	}
+	var changed []content.File
+	var deleted []string
+	for _, name := range names {
+		f, err := l.store.ReadFile(ctx, head, name)
+		switch {
+		case err == nil:
+			changed = append(changed, f)
+		case errors.Is(err, content.ErrNotFound):
+			deleted = append(deleted, name)
+		default:
+			return nil, fmt.Errorf("server: read %s at %s: %w", name, head.Short(), err)
+		}
+	}
+	commit, err := l.store.CommitInfo(ctx, head)
+	if err != nil {
+		return nil, fmt.Errorf("server: read commit %s: %w", head.Short(), err)
+	}
+	return &snapshot{Catalog: cur.Apply(head, changed, deleted), commit: commit}, nil
+}
+
+// syncIndex brings the search index to the current catalogue.
+func (l *live) syncIndex(ctx context.Context) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.syncIndexLocked(ctx)
+}
+
+func (l *live) syncIndexLocked(ctx context.Context) error {
+	if l.index == nil {
+		l.markIndexed()
+		return nil
+	}
+	cat := l.catalog()
+	from := l.index.Revision()
+	if from == cat.Revision() {
+		l.markIndexed()
+		return nil
+	}
+	var changed []string // nil: full rebuild
+	if from != "" {
+		names, err := l.store.ChangedFiles(ctx, from, cat.Revision())
+		if err != nil {
+			l.log.Warn("index revision unknown to the repository: full rebuild", "index_revision", from.Short(), "err", err)
+		} else {
+			changed = names
+			if changed == nil {
+				changed = []string{}
+			}
+		}
+	}
+	start := time.Now()
+	if err := l.index.Sync(ctx, cat.Catalog, changed); err != nil {
+		return fmt.Errorf("server: sync search index to %s: %w", cat.Revision().Short(), err)
+	}
+	l.log.Info("search index synced", "revision", cat.Revision().Short(), "full", changed == nil,
+		"changed", len(changed), "duration_ms", time.Since(start).Milliseconds())
+	l.markIndexed()
+	return nil
+}
+
+func (l *live) markIndexed() {
+	l.closeMu.Lock()
+	defer l.closeMu.Unlock()
+	select {
+	case <-l.indexed:
+	default:
+		close(l.indexed)
+	}
+}
+
+// isIndexed reports whether the first index sync has finished.
+func (l *live) isIndexed() bool {
+	select {
+	case <-l.indexed:
+		return true
+	default:
+		return false
+	}
+}
+
+func (l *live) waitIndexed(ctx context.Context) error {
+	select {
+	case <-l.indexed:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

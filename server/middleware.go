@@ -1,0 +1,48 @@
+package server
+
+import (
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// contentSecurityPolicy allows only our own scripts and styles. Map tiles
+// (https images) are allowed for the map the theme may show.
+const contentSecurityPolicy = "default-src 'self'; img-src 'self' data: https:; style-src 'self'; " +
+	"script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
+
+func securityHeaders(c *fiber.Ctx) error {
+	h := &c.Response().Header
+	h.Set("Content-Security-Policy", contentSecurityPolicy)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("X-Frame-Options", "SAMEORIGIN")
+	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
+	if c.Protocol() == "https" {
+		h.Set("Strict-Transport-Security", "max-age=31536000")
+	}
+	return c.Next()
+}
+
+// requestLog logs every request once, after it is served, with its status.
+// Static files log at debug level: they would drown the rest.
+func (s *Server) requestLog(c *fiber.Ctx) error {
+	start := time.Now()
+	err := c.Next()
+	if err != nil {
+		// Let the error handler write the response now, so the status logged is the one sent.
+		if herr := c.App().ErrorHandler(c, err); herr != nil {
+			_ = c.SendStatus(fiber.StatusInternalServerError)
+		}
+	}
+	level := slog.LevelInfo
+	if strings.HasPrefix(c.Path(), "/static/") {
+		level = slog.LevelDebug
+	}
+	s.log.Log(c.UserContext(), level, "request",
+		"method", c.Method(), "path", c.Path(), "status", c.Response().StatusCode(),
+		"bytes", len(c.Response().Body()), "duration_us", time.Since(start).Microseconds())
+	return nil
+}

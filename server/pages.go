@@ -1,0 +1,133 @@
+package server
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/aiguillage/aiguillage/content"
+)
+
+type homeView struct {
+	Groups                      []groupCount
+	Recent                      []card
+	Services, Structures, Pages int
+}
+
+type groupCount struct {
+	Value, Label string
+	Count        int
+}
+
+func (s *Server) showHome(c *fiber.Ctx) error {
+	return s.renderCached(c, "home", func() (view, error) {
+		cat := s.live.catalog()
+		data := homeView{
+			Groups:     s.groupCounts(cat.Catalog),
+			Services:   cat.Len(content.KindService),
+			Structures: cat.Len(content.KindStructure),
+			Pages:      cat.Len(content.KindPage),
+		}
+		for _, d := range cat.Recent(content.KindService, 8) {
+			data.Recent = append(data.Recent, s.card(cat.Catalog, d))
+		}
+		v := s.view(c, cat.Config().Nom, data)
+		v.Current = "home"
+		v.Description = s.t("home.intro")
+		return v, nil
+	})
+}
+
+// groupCounts counts services by first-level thematique, for the home
+// page's entry points; groups without services are left out.
+func (s *Server) groupCounts(cat *content.Catalog) []groupCount {
+	counts := map[string]int{}
+	for _, d := range cat.Docs(content.KindService) {
+		seen := map[string]bool{}
+		for _, th := range d.Service.Thematiques {
+			g, ok := s.cfg.Refs.ThematiqueGroup(th)
+			if ok && !seen[g.Value] {
+				seen[g.Value] = true
+				counts[g.Value]++
+			}
+		}
+	}
+	var out []groupCount
+	for _, g := range s.cfg.Refs.ThematiqueGroups() {
+		if n := counts[g.Value]; n > 0 {
+			out = append(out, groupCount{Value: g.Value, Label: g.Label, Count: n})
+		}
+	}
+	return out
+}
+
+// showDocument serves a service, structure or free page at its path.
+func (s *Server) showDocument(c *fiber.Ctx) error {
+	p, err := pathParam(c)
+	if err != nil {
+		return err
+	}
+	cat := s.live.catalog()
+	doc, ok := cat.Doc(p)
+	if !ok {
+		return s.missingPage(c, cat.Catalog, p)
+	}
+	switch p.Kind() {
+	case content.KindService:
+		return s.renderCached(c, "service", func() (view, error) { return s.serviceView(c, cat, doc) })
+	case content.KindStructure:
+		return s.renderCached(c, "structure", func() (view, error) { return s.structureView(c, cat, doc) })
+	default:
+		return s.renderCached(c, "page", func() (view, error) { return s.wikiView(c, cat, doc) })
+	}
+}
+
+// missingPage answers 404, saying whether the file exists but is invalid.
+func (s *Server) missingPage(c *fiber.Ctx, cat *content.Catalog, p content.Path) error {
+	title, message := s.t("error.404.title"), s.t("error.404.text")
+	if len(cat.FileProblems(p.File())) > 0 {
+		title, message = s.t("error.invalid.title"), s.t("error.invalid.text")
+	}
+	v := s.view(c, title, errorView{Message: message, Create: string(p)})
+	v.NoIndex = true
+	return s.render(c, fiber.StatusNotFound, "error", v)
+}
+
+// pathParam reads the page path from the route's kind and slug. A malformed
+// slug is a page that cannot exist: 404.
+func pathParam(c *fiber.Ctx) (content.Path, error) {
+	kind, _, _ := strings.Cut(c.Route().Path[1:], "/")
+	return content.NewPath(content.Kind(kind), c.Params("slug"))
+}
+
+type listView struct{ Items []card }
+
+func (s *Server) listKind(kind content.Kind) fiber.Handler {
+	titleKey := "list.pages"
+	current := "pages"
+	if kind == content.KindStructure {
+		titleKey, current = "list.structures", "structures"
+	}
+	return func(c *fiber.Ctx) error {
+		return s.renderCached(c, "list", func() (view, error) {
+			cat := s.live.catalog()
+			var data listView
+			for _, d := range cat.Docs(kind) {
+				data.Items = append(data.Items, s.card(cat.Catalog, d))
+			}
+			sortCards(data.Items)
+			v := s.view(c, s.t(titleKey), data)
+			v.Current = current
+			return v, nil
+		})
+	}
+}
+
+type problemsView struct{ Problems []content.Problem }
+
+func (s *Server) showProblems(c *fiber.Ctx) error {
+	cat := s.live.catalog()
+	v := s.view(c, s.t("problems.title"), problemsView{Problems: cat.Problems()})
+	v.NoIndex = true
+	return s.render(c, fiber.StatusOK, "problems", v)
+}

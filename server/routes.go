@@ -1,0 +1,75 @@
+package server
+
+import (
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
+	"github.com/gofiber/fiber/v2/middleware/etag"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+
+	"github.com/aiguillage/aiguillage/content"
+)
+
+func (s *Server) newApp() *fiber.App {
+	return fiber.New(fiber.Config{
+		AppName:               "aiguillage",
+		ErrorHandler:          s.handleError,
+		ReadTimeout:           15 * time.Second,
+		WriteTimeout:          30 * time.Second,
+		IdleTimeout:           60 * time.Second,
+		BodyLimit:             2 << 20,
+		DisableStartupMessage: true,
+		StrictRouting:         false,
+		CaseSensitive:         true,
+	})
+}
+
+// routes is the one table of every route of the application.
+func (s *Server) routes() {
+	app := s.app
+	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}))
+	app.Use(s.requestLog)
+	app.Use(securityHeaders)
+	app.Use(compress.New())
+	app.Use(etag.New())
+
+	app.Get("/static/*", s.assets.serve)
+	app.Get("/healthz", s.health)
+
+	app.Get("/", s.showHome)
+	app.Get("/recherche", s.showSearch)
+	app.Get("/modifications", s.showChanges)
+	app.Get("/problemes", s.showProblems)
+	app.Get("/structures", s.listKind(content.KindStructure))
+	app.Get("/pages", s.listKind(content.KindPage))
+	app.Get("/services", func(c *fiber.Ctx) error { return c.Redirect("/recherche", fiber.StatusSeeOther) })
+	for _, kind := range content.Kinds {
+		base := "/" + string(kind) + "/:slug"
+		app.Get(base, s.showDocument)
+		app.Get(base+"/historique", s.showHistory)
+		app.Get(base+"/revision/:rev", s.showRevision)
+		app.Get(base+"/diff", s.showDiff)
+	}
+
+	api := app.Group("/api/v1")
+	api.Get("/search", s.apiSearch)
+	api.Get("/communes", s.apiCommunes)
+	api.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+
+	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+}
+
+func (s *Server) logPanic(c *fiber.Ctx, e any) {
+	s.log.Error("panic in handler", "method", c.Method(), "path", c.Path(), "panic", e)
+}
+
+func (s *Server) health(c *fiber.Ctx) error {
+	cat := s.live.catalog()
+	return c.JSON(fiber.Map{
+		"status":   "ok",
+		"revision": cat.Revision(),
+		"indexed":  s.live.isIndexed(),
+		"services": cat.Len(content.KindService),
+	})
+}

@@ -1,0 +1,168 @@
+// Package server is aiguillage's web front: the Fiber application, its
+// routes, handlers and middleware. It reads the content repository through
+// the Store interface, searches through the Searcher interface, and renders
+// pages with a themes.Theme. It keeps the live catalogue — the parsed content
+// at the branch's tip — and brings it and the search index up to date when
+// the branch moves.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/aiguillage/aiguillage/content"
+	"github.com/aiguillage/aiguillage/search"
+	"github.com/aiguillage/aiguillage/territory"
+	"github.com/aiguillage/aiguillage/themes"
+)
+
+// Store is the content repository as the server reads it.
+type Store interface {
+	Head(ctx context.Context) (content.Revision, error)
+	Files(ctx context.Context, rev content.Revision) ([]content.File, error)
+	ReadFile(ctx context.Context, rev content.Revision, name string) (content.File, error)
+	ChangedFiles(ctx context.Context, from, to content.Revision) ([]string, error)
+	CommitInfo(ctx context.Context, rev content.Revision) (content.Commit, error)
+	History(ctx context.Context, name string, limit int) ([]content.Commit, error)
+	Log(ctx context.Context, limit int) ([]content.Commit, error)
+}
+
+// Searcher is the search index as the server uses it.
+type Searcher interface {
+	Revision() content.Revision
+	Sync(ctx context.Context, cat *content.Catalog, changed []string) error
+	Search(ctx context.Context, q search.Query) (*search.Results, error)
+}
+
+// Config holds the server's dependencies and settings. Store, Theme, Refs
+// and Log are required.
+type Config struct {
+	Store     Store
+	Search    Searcher // nil disables search pages and API
+	Territory *territory.Directory
+	Theme     *themes.Theme
+	Refs      *content.Referentials
+	Log       *slog.Logger
+
+	BaseURL      string        // public URL of the site, for canonical links; may be empty
+	PollInterval time.Duration // how often to look for commits made outside the server (default 2 s; < 0 disables)
+	CacheBytes   int           // rendered-page cache budget (default 64 MiB)
+	Now          func() time.Time
+}
+
+// Server is the running web application.
+type Server struct {
+	cfg      Config
+	app      *fiber.App
+	live     *live
+	pages    *pageCache
+	renderer *content.Renderer
+	assets   *assets
+	log      *slog.Logger
+	now      func() time.Time
+	paris    *time.Location
+	stop     context.CancelFunc
+	done     chan struct{}
+}
+
+// New checks cfg, loads the catalogue at the branch's tip and builds the
+// application. It does not listen yet: call Serve, or use Handler in tests.
+// Bringing the search index up to date runs in the background so start-up
+// stays fast on a large repository.
+func New(ctx context.Context, cfg Config) (*Server, error) {
+	if cfg.Store == nil || cfg.Theme == nil || cfg.Refs == nil || cfg.Log == nil {
+		return nil, errors.New("server: Store, Theme, Refs and Log are required")
+	}
+	if cfg.PollInterval == 0 {
+		cfg.PollInterval = 2 * time.Second
+	}
+	if cfg.CacheBytes == 0 {
+		cfg.CacheBytes = 64 << 20
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		return nil, fmt.Errorf("server: load Europe/Paris time zone: %w", err)
+	}
+	s := &Server{cfg: cfg, log: cfg.Log, now: cfg.Now, paris: paris, done: make(chan struct{})}
+	s.pages = newPageCache(cfg.CacheBytes)
+	s.renderer = content.NewRenderer()
+	s.assets, err = newAssets(cfg.Theme.Static())
+	if err != nil {
+		return nil, err
+	}
+	s.live = newLive(cfg.Store, cfg.Search, cfg.Refs, cfg.Log, s.pages.clear)
+	if err := s.live.load(ctx); err != nil {
+		return nil, err
+	}
+	s.app = s.newApp()
+	s.routes()
+
+	bg, stop := context.WithCancel(context.Background())
+	s.stop = stop
+	go s.background(bg)
+	return s, nil
+}
+
+// background catches the search index up, then watches the branch.
+func (s *Server) background(ctx context.Context) {
+	defer close(s.done)
+	if err := s.live.syncIndex(ctx); err != nil && ctx.Err() == nil {
+		s.log.Error("search index sync failed", "err", err)
+	}
+	if s.cfg.PollInterval < 0 {
+		<-ctx.Done()
+		return
+	}
+	tick := time.NewTicker(s.cfg.PollInterval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if err := s.live.refresh(ctx); err != nil && ctx.Err() == nil {
+				s.log.Error("refresh from repository failed", "err", err)
+			}
+		}
+	}
+}
+
+// Handler returns the Fiber application, for tests (app.Test).
+func (s *Server) Handler() *fiber.App { return s.app }
+
+// Refresh brings the catalogue and the index to the branch's tip now,
+// instead of waiting for the next poll.
+func (s *Server) Refresh(ctx context.Context) error { return s.live.refresh(ctx) }
+
+// WaitIndexed blocks until the search index reflects the current catalogue
+// or ctx ends. Tests and the reindex command use it.
+func (s *Server) WaitIndexed(ctx context.Context) error { return s.live.waitIndexed(ctx) }
+
+// Serve accepts connections on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error {
+	if err := s.app.Listener(ln); err != nil {
+		return fmt.Errorf("server: serve: %w", err)
+	}
+	return nil
+}
+
+// Shutdown stops accepting requests, waits up to timeout for those under
+// way, then stops the background work.
+func (s *Server) Shutdown(timeout time.Duration) error {
+	err := s.app.ShutdownWithTimeout(timeout)
+	s.stop()
+	<-s.done
+	if err != nil {
+		return fmt.Errorf("server: shutdown: %w", err)
+	}
+	return nil
+}

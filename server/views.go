@@ -1,0 +1,109 @@
+package server
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/aiguillage/aiguillage/content"
+)
+
+// view is what every page template receives: the layout's fields, and the
+// page's own data in Data.
+type view struct {
+	Site        content.SiteConfig
+	Title       string
+	Description string
+	Canonical   string
+	Query       string // the search box's value
+	Current     string // which main menu entry is the current page
+	Revision    string // short revision of the content shown
+	NoIndex     bool
+	Data        any
+	assets      *assets
+}
+
+// Asset returns the versioned URL of a static file of the theme.
+func (v view) Asset(name string) string { return v.assets.url(name) }
+
+func (s *Server) view(c *fiber.Ctx, title string, data any) view {
+	cat := s.live.catalog()
+	v := view{
+		Site:     cat.Config(),
+		Title:    title,
+		Revision: cat.Revision().Short(),
+		Data:     data,
+		assets:   s.assets,
+	}
+	if v.Site.Nom == "" {
+		v.Site.Nom = "Aiguillage"
+	}
+	if s.cfg.BaseURL != "" {
+		v.Canonical = strings.TrimSuffix(s.cfg.BaseURL, "/") + c.Path()
+	}
+	return v
+}
+
+// render executes a page template and sends it. Rendering goes to a buffer
+// first, so a template error becomes a clean error page.
+func (s *Server) render(c *fiber.Ctx, status int, page string, v view) error {
+	var buf bytes.Buffer
+	if err := s.cfg.Theme.Render(&buf, page, v); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Status(status).Send(buf.Bytes())
+}
+
+// renderCached serves a public page from the page cache, or renders it and
+// keeps it. Only pages identical for every visitor may use it.
+func (s *Server) renderCached(c *fiber.Ctx, page string, build func() (view, error)) error {
+	snap := s.live.catalog()
+	key := string(snap.Revision()) + " " + c.Path()
+	c.Set(fiber.HeaderLastModified, snap.commit.When.UTC().Format(http.TimeFormat))
+	c.Set(fiber.HeaderCacheControl, "public, max-age=0, must-revalidate")
+	if body, ok := s.pages.get(key); ok {
+		c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+		return c.Send(body)
+	}
+	v, err := build()
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := s.cfg.Theme.Render(&buf, page, v); err != nil {
+		return err
+	}
+	body := buf.Bytes()
+	s.pages.put(key, body)
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Send(body)
+}
+
+// crumb is one step of a breadcrumb trail; the last has no URL.
+type crumb struct {
+	Label string
+	URL   string
+}
+
+// link is a link to a page of the directory.
+type link struct {
+	Title string
+	URL   string
+}
+
+func (s *Server) t(key string, args ...any) string {
+	return s.cfg.Theme.Messages().T(key, args...)
+}
+
+func kindCrumb(s *Server, kind content.Kind) crumb {
+	switch kind {
+	case content.KindStructure:
+		return crumb{Label: s.t("nav.structures"), URL: "/structures"}
+	case content.KindPage:
+		return crumb{Label: s.t("nav.pages"), URL: "/pages"}
+	}
+	return crumb{Label: s.t("nav.search"), URL: "/recherche"}
+}
