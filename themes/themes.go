@@ -87,7 +87,7 @@ func (t *Theme) parse(fsys fs.FS) error {
 	if err != nil {
 		return fmt.Errorf("themes: list templates: %w", err)
 	}
-	base := template.New("layout.html").Funcs(t.funcs())
+	base := template.New("theme").Funcs(t.funcs())
 	var pages []string
 	for _, name := range names {
 		file := path.Base(name)
