@@ -11,7 +11,6 @@ import (
 
 	"github.com/aiguillage/aiguillage/content"
 	"github.com/aiguillage/aiguillage/territory"
-	"github.com/aiguillage/aiguillage/themes"
 )
 
 // card is a page in a list: its title, a one-line summary, where.
@@ -76,7 +75,7 @@ func (s *Server) serviceView(c *fiber.Ctx, cat *snapshot, doc *content.Document)
 		Langues:           languageNames(svc.Langues),
 		Zone:              s.zoneLabels(svc.ZoneEligibilite),
 		Ages:              s.ages(svc.AgeMin, svc.AgeMax),
-		Problems:          cat.FileProblems(doc.Path.File()),
+		Problems:          publicProblems(cat.FileProblems(doc.Path.File())),
 		Backlinks:         backlinks(cat.Catalog, doc.Path),
 		Updated:           svc.DateMaj.String(),
 		Verified:          svc.VerifieLe.String(),
@@ -164,9 +163,9 @@ func (s *Server) infoAlerts(svc *content.Service) []alert {
 	var out []alert
 	for _, info := range svc.CurrentInfos(today) {
 		title := s.t("info." + info.Type)
-		period := s.t("info.from", themes.LongDate(info.Du.String()))
+		period := s.t("info.from", s.cfg.Theme.Messages().LongDate(info.Du.String()))
 		if !info.Au.IsZero() {
-			period = s.t("info.period", themes.LongDate(info.Du.String()), themes.LongDate(info.Au.String()))
+			period = s.t("info.period", s.cfg.Theme.Messages().LongDate(info.Du.String()), s.cfg.Theme.Messages().LongDate(info.Au.String()))
 		}
 		text := strings.TrimSpace(period + " : " + info.Message)
 		if info.Type == content.InfoHoraires && info.Horaires != "" {
@@ -205,7 +204,7 @@ func (s *Server) structureView(c *fiber.Ctx, cat *snapshot, doc *content.Documen
 		HTML:      html,
 		Reseaux:   labels(s.cfg.Refs.ReseauxPorteurs, st.ReseauxPorteurs),
 		Place:     s.place(st.Address, st.Contact, st.HorairesAccueil),
-		Problems:  cat.FileProblems(doc.Path.File()),
+		Problems:  publicProblems(cat.FileProblems(doc.Path.File())),
 		Backlinks: backlinks(cat.Catalog, doc.Path),
 		Updated:   st.DateMaj.String(),
 		Verified:  st.VerifieLe.String(),
@@ -242,7 +241,7 @@ func (s *Server) wikiView(c *fiber.Ctx, cat *snapshot, doc *content.Document) (v
 		Crumbs:    []crumb{kindCrumb(s, content.KindPage), {Label: doc.Title()}},
 		HTML:      html,
 		Tags:      doc.Page.Tags,
-		Problems:  cat.FileProblems(doc.Path.File()),
+		Problems:  publicProblems(cat.FileProblems(doc.Path.File())),
 		Backlinks: backlinks(cat.Catalog, doc.Path),
 		Updated:   doc.Page.DateMaj.String(),
 	}
