@@ -7,47 +7,53 @@ import (
 	"time"
 )
 
-var monthsFR = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet",
-	"août", "septembre", "octobre", "novembre", "décembre"}
-
 func (t *Theme) funcs() template.FuncMap {
+	m := t.messages
 	return template.FuncMap{
-		"t":        t.messages.T,
-		"longDate": LongDate,
-		"dateTime": dateTime,
+		"t":        m.T,
+		"longDate": m.LongDate,
+		"dateTime": m.DateTime,
+		"km":       m.Km,
 		"join":     strings.Join,
 		"inc":      func(i int) int { return i + 1 },
 		"dec":      func(i int) int { return i - 1 },
-		"km":       km,
 		"safeHTML": func(s string) template.HTML { return template.HTML(s) }, // only for HTML our code sanitised
 		"dict":     dict,
 	}
 }
 
-// LongDate writes a date as "2 octobre 2026". It takes a YYYY-MM-DD string or
-// anything with a String method giving one (content.Date), so templates need
-// not know the content package.
-func LongDate(v any) string {
+// LongDate writes a date in words, "2 octobre 2026", with the catalogue's
+// month names (date.months) and layout (date.long). It takes a YYYY-MM-DD
+// string or anything with a String method giving one (content.Date), so
+// templates need not know the content package.
+func (m Messages) LongDate(v any) string {
 	s := fmt.Sprint(v)
 	d, err := time.Parse("2006-01-02", s)
 	if err != nil {
 		return s
 	}
+	months := strings.Split(m.T("date.months"), ",")
+	month := d.Month().String()
+	if len(months) == 12 {
+		month = strings.TrimSpace(months[d.Month()-1])
+	}
 	day := fmt.Sprint(d.Day())
 	if d.Day() == 1 {
-		day = "1er"
+		day = m.T("date.first")
 	}
-	return fmt.Sprintf("%s %s %d", day, monthsFR[d.Month()-1], d.Year())
+	return m.T("date.long", day, month, d.Year())
 }
 
-// dateTime writes a time as "2 octobre 2026 à 14:05" in its own location.
-func dateTime(when time.Time) string {
-	return LongDate(when.Format("2006-01-02")) + " à " + when.Format("15:04")
+// DateTime writes a time as "2 octobre 2026 à 14:05" in its own location.
+func (m Messages) DateTime(when time.Time) string {
+	return m.T("date.time", m.LongDate(when.Format("2006-01-02")), when.Format("15:04"))
 }
 
-func km(d float64) string {
+// Km writes a distance with one decimal under 10 km, with the catalogue's
+// decimal separator.
+func (m Messages) Km(d float64) string {
 	if d < 10 {
-		return strings.Replace(fmt.Sprintf("%.1f km", d), ".", ",", 1)
+		return strings.Replace(fmt.Sprintf("%.1f km", d), ".", m.T("number.decimal"), 1)
 	}
 	return fmt.Sprintf("%.0f km", d)
 }
