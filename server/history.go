@@ -107,10 +107,12 @@ func (s *Server) showRevision(c *fiber.Ctx) error {
 	}
 	data := revisionView{Page: page, Commit: s.commitView(commit),
 		Crumbs: append(crumbs, crumb{Label: s.t("page.history"), URL: p.URL() + "/historique"}, crumb{Label: commit.Revision.Short()})}
+	status := fiber.StatusOK
 	file, err := s.cfg.Store.ReadFile(ctx, rev, p.File())
 	switch {
 	case errors.Is(err, content.ErrNotFound):
-		data.Deleted = true
+		// The page did not exist at rev: say so, with a 404 status.
+		data.Deleted, status = true, fiber.StatusNotFound
 	case err != nil:
 		return err
 	default:
@@ -127,7 +129,7 @@ func (s *Server) showRevision(c *fiber.Ctx) error {
 	}
 	v := s.view(c, s.t("revision.title", page.Title, commit.Revision.Short()), data)
 	v.NoIndex = true
-	return s.render(c, fiber.StatusOK, "revision", v)
+	return s.render(c, status, "revision", v)
 }
 
 type diffView struct {
