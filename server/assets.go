@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -72,9 +73,22 @@ func (a *assets) serve(c *fiber.Ctx) error {
 	} else {
 		c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
 	}
-	if c.Get(fiber.HeaderIfNoneMatch) == etag {
+	if etagMatch(c.Get(fiber.HeaderIfNoneMatch), etag) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	c.Set(fiber.HeaderContentType, f.ctype)
 	return c.Send(f.body)
+}
+
+// etagMatch reports whether an If-None-Match header names etag. The
+// comparison is weak (RFC 9110 13.1.2): a proxy that compressed the file
+// may have sent it on as W/"…".
+func etagMatch(header, etag string) bool {
+	for _, candidate := range strings.Split(header, ",") {
+		candidate = strings.TrimPrefix(strings.TrimSpace(candidate), "W/")
+		if candidate == etag || candidate == "*" {
+			return true
+		}
+	}
+	return false
 }

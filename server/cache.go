@@ -38,7 +38,7 @@ func (pc *pageCache) get(key string) ([]byte, bool) {
 }
 
 func (pc *pageCache) put(key string, body []byte) {
-	if len(body) > pc.budget/8 {
+	if pc.budget <= 0 || len(body) > pc.budget/8 {
 		return // one huge page must not evict everything else
 	}
 	pc.mu.Lock()

@@ -100,7 +100,7 @@ func (s *Server) serviceView(c *fiber.Ctx, cat *snapshot, doc *content.Document)
 	data.Place = s.servicePlace(svc, structAddr, fallbackHours)
 	data.StatusAlert = s.statusAlert(svc)
 	data.Infos = s.infoAlerts(svc)
-	v := s.view(c, doc.Title(), data)
+	v := s.viewAt(c, cat, doc.Title(), data)
 	v.Description = s.summary(doc, 160)
 	return v, nil
 }
@@ -216,7 +216,7 @@ func (s *Server) structureView(c *fiber.Ctx, cat *snapshot, doc *content.Documen
 	for _, svc := range cat.ServicesOf(doc.Path.Slug()) {
 		data.Services = append(data.Services, s.card(cat.Catalog, svc))
 	}
-	v := s.view(c, doc.Title(), data)
+	v := s.viewAt(c, cat, doc.Title(), data)
 	v.Description = s.summary(doc, 160)
 	return v, nil
 }
@@ -245,7 +245,7 @@ func (s *Server) wikiView(c *fiber.Ctx, cat *snapshot, doc *content.Document) (v
 		Backlinks: backlinks(cat.Catalog, doc.Path),
 		Updated:   doc.Page.DateMaj.String(),
 	}
-	v := s.view(c, doc.Title(), data)
+	v := s.viewAt(c, cat, doc.Title(), data)
 	v.Description = s.summary(doc, 160)
 	return v, nil
 }

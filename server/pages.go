@@ -20,8 +20,8 @@ type groupCount struct {
 }
 
 func (s *Server) showHome(c *fiber.Ctx) error {
-	return s.renderCached(c, "home", func() (view, error) {
-		cat := s.live.catalog()
+	cat := s.live.catalog()
+	return s.renderCached(c, cat, "home", func() (view, error) {
 		data := homeView{
 			Groups:     s.groupCounts(cat.Catalog),
 			Services:   cat.Len(content.KindService),
@@ -31,7 +31,7 @@ func (s *Server) showHome(c *fiber.Ctx) error {
 		for _, d := range cat.Recent(content.KindService, 8) {
 			data.Recent = append(data.Recent, s.card(cat.Catalog, d))
 		}
-		v := s.view(c, cat.Config().Nom, data)
+		v := s.viewAt(c, cat, cat.Config().Nom, data)
 		v.Current = "home"
 		v.Description = s.t("home.intro")
 		return v, nil
@@ -74,11 +74,11 @@ func (s *Server) showDocument(c *fiber.Ctx) error {
 	}
 	switch p.Kind() {
 	case content.KindService:
-		return s.renderCached(c, "service", func() (view, error) { return s.serviceView(c, cat, doc) })
+		return s.renderCached(c, cat, "service", func() (view, error) { return s.serviceView(c, cat, doc) })
 	case content.KindStructure:
-		return s.renderCached(c, "structure", func() (view, error) { return s.structureView(c, cat, doc) })
+		return s.renderCached(c, cat, "structure", func() (view, error) { return s.structureView(c, cat, doc) })
 	default:
-		return s.renderCached(c, "page", func() (view, error) { return s.wikiView(c, cat, doc) })
+		return s.renderCached(c, cat, "page", func() (view, error) { return s.wikiView(c, cat, doc) })
 	}
 }
 
@@ -109,14 +109,14 @@ func (s *Server) listKind(kind content.Kind) fiber.Handler {
 		titleKey, current = "list.structures", "structures"
 	}
 	return func(c *fiber.Ctx) error {
-		return s.renderCached(c, "list", func() (view, error) {
-			cat := s.live.catalog()
+		cat := s.live.catalog()
+		return s.renderCached(c, cat, "list", func() (view, error) {
 			var data listView
 			for _, d := range cat.Docs(kind) {
 				data.Items = append(data.Items, s.card(cat.Catalog, d))
 			}
 			sortCards(data.Items)
-			v := s.view(c, s.t(titleKey), data)
+			v := s.viewAt(c, cat, s.t(titleKey), data)
 			v.Current = current
 			return v, nil
 		})

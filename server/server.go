@@ -52,7 +52,7 @@ type Config struct {
 
 	BaseURL      string        // public URL of the site, for canonical links; may be empty
 	PollInterval time.Duration // how often to look for commits made outside the server (default 2 s; < 0 disables)
-	CacheBytes   int           // rendered-page cache budget (default 64 MiB)
+	CacheBytes   int           // rendered-page cache budget (default 64 MiB; < 0 disables the cache)
 	Now          func() time.Time
 }
 

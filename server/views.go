@@ -29,7 +29,12 @@ type view struct {
 func (v view) Asset(name string) string { return v.assets.url(name) }
 
 func (s *Server) view(c *fiber.Ctx, title string, data any) view {
-	cat := s.live.catalog()
+	return s.viewAt(c, s.live.catalog(), title, data)
+}
+
+// viewAt is view for a page built from the catalogue cat: a cached page
+// must take every field from the snapshot its cache key names.
+func (s *Server) viewAt(c *fiber.Ctx, cat *snapshot, title string, data any) view {
 	v := view{
 		Site:     cat.Config(),
 		Title:    title,
@@ -58,9 +63,11 @@ func (s *Server) render(c *fiber.Ctx, status int, page string, v view) error {
 }
 
 // renderCached serves a public page from the page cache, or renders it and
-// keeps it. Only pages identical for every visitor may use it.
-func (s *Server) renderCached(c *fiber.Ctx, page string, build func() (view, error)) error {
-	snap := s.live.catalog()
+// keeps it. Only pages identical for every visitor may use it. build must
+// read snap only, the catalogue the cache key names: with a newer one, a
+// page built from a catalogue a commit just replaced would be kept under
+// the new revision and served until the next commit.
+func (s *Server) renderCached(c *fiber.Ctx, snap *snapshot, page string, build func() (view, error)) error {
 	key := string(snap.Revision()) + " " + c.Path()
 	c.Set(fiber.HeaderLastModified, snap.commit.When.UTC().Format(http.TimeFormat))
 	c.Set(fiber.HeaderCacheControl, "public, max-age=0, must-revalidate")
