@@ -110,14 +110,21 @@ func floatParam(c *fiber.Ctx, name string, def, min, max float64) (float64, erro
 }
 
 // runSearch runs q with a deadline, mapping an unknown commune to a 400.
+// The commune is a postal code, an INSEE code, a name or "Nom (CP)", read
+// in that order by territory.Resolve.
 func (s *Server) runSearch(ctx context.Context, q search.Query) (*search.Results, error) {
 	if s.cfg.Search == nil {
 		return nil, &httpError{status: fiber.StatusServiceUnavailable, code: "search_disabled", message: s.t("search.unavailable")}
 	}
 	if q.Commune != "" && s.cfg.Territory != nil {
-		if _, ok := s.cfg.Territory.Resolve(q.Commune); !ok {
+		// Resolve here and hand the index an INSEE code, so the commune
+		// searched is the one validated: "71250" is Cluny's postal code
+		// (what the form asks for) and Laizé's INSEE code.
+		c, ok := s.cfg.Territory.Resolve(q.Commune)
+		if !ok {
 			return nil, badRequest("unknown_commune", s.t("search.commune.unknown", q.Commune))
 		}
+		q.Commune = c.Code
 	}
 	ctx, cancel := context.WithTimeout(ctx, searchTimeout)
 	defer cancel()
@@ -139,7 +146,43 @@ func (s *Server) apiSearch(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-cache")
-	return c.JSON(res)
+	return c.JSON(newAPIResults(res))
+}
+
+// apiResults is the JSON of /api/v1/search, a public contract: exactly
+// these keys, every one always present (distance_km is null without a
+// commune), whatever search.Results grows.
+type apiResults struct {
+	Total  int                            `json:"total"`
+	Hits   []apiHit                       `json:"hits"`
+	Facets map[string][]search.FacetValue `json:"facets"`
+}
+
+type apiHit struct {
+	Path        string   `json:"path"`
+	Nom         string   `json:"nom"`
+	Structure   string   `json:"structure"`
+	Commune     string   `json:"commune"`
+	DistanceKm  *float64 `json:"distance_km"`
+	Thematiques []string `json:"thematiques"`
+	Score       float64  `json:"score"`
+	Extrait     string   `json:"extrait"` // HTML: escaped text, <mark> around the words found
+}
+
+func newAPIResults(res *search.Results) apiResults {
+	out := apiResults{Total: res.Total, Hits: make([]apiHit, 0, len(res.Hits)), Facets: res.Facets}
+	if out.Facets == nil {
+		out.Facets = map[string][]search.FacetValue{}
+	}
+	for _, h := range res.Hits {
+		hit := apiHit{Path: h.Path, Nom: h.Nom, Structure: h.Structure, Commune: h.Commune,
+			DistanceKm: h.DistanceKm, Thematiques: h.Thematiques, Score: h.Score, Extrait: h.Extrait}
+		if hit.Thematiques == nil {
+			hit.Thematiques = []string{}
+		}
+		out.Hits = append(out.Hits, hit)
+	}
+	return out
 }
 
 func (s *Server) apiCommunes(c *fiber.Ctx) error {
@@ -268,9 +311,10 @@ func (s *Server) fillResults(c *fiber.Ctx, q search.Query, data *searchView) {
 	data.Start = (res.Page-1)*res.Limit + 1
 	data.Pager = s.pager(c, res)
 	if q.Page == 1 && q.Text != "" {
-		others := q
-		others.Kinds = []content.Kind{content.KindStructure, content.KindPage}
-		others.Limit, others.Commune, others.RayonKm = 5, "", 0
+		// The side list matches the text only: the filters are the
+		// services' (thématiques, publics, frais…), which would drop every
+		// structure and guide.
+		others := search.Query{Text: q.Text, Kinds: []content.Kind{content.KindStructure, content.KindPage}, Page: 1, Limit: 5}
 		if more, err := s.runSearch(ctx, others); err == nil {
 			for _, h := range more.Hits {
 				data.Others = append(data.Others, s.hitView(h))
