@@ -198,6 +198,10 @@ type options struct {
 	cacheBytes int           // page cache budget; default when 0
 	noSearch   bool          // run without a search index
 	log        io.Writer     // server log; discarded when nil
+	// wrapStore and wrapSearch, when set, stand between the server and
+	// the real store or index (to inject faults).
+	wrapStore  func(server.Store) server.Store
+	wrapSearch func(server.Searcher) server.Searcher
 }
 
 // fixture is a running server on a real git repository and a real index.
@@ -250,6 +254,12 @@ func newFixture(t testing.TB, opt options) *fixture {
 		}
 		t.Cleanup(func() { _ = idx.Close() })
 		cfg.Search = idx
+		if opt.wrapSearch != nil {
+			cfg.Search = opt.wrapSearch(idx)
+		}
+	}
+	if opt.wrapStore != nil {
+		cfg.Store = opt.wrapStore(store)
 	}
 	srv, err := server.New(ctx, cfg)
 	if err != nil {
