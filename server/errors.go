@@ -79,6 +79,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	if status >= 500 {
 		s.log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
 	}
+	setSecurityHeaders(c)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	if strings.HasPrefix(c.Path(), "/api/") {
 		return c.Status(status).JSON(apiError{Error: apiErrorBody{Status: status, Code: code, Message: message}})

@@ -143,6 +143,21 @@ func TestServeOnListener(t *testing.T) {
 	if !resp.Uncompressed {
 		t.Error("page not compressed over TCP")
 	}
+	// A URL beyond the read buffer: fasthttp refuses it before routing;
+	// the answer is still the French error page with the security headers.
+	resp, err = client.Get(base + "/recherche?q=" + strings.Repeat("a", 40<<10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+		t.Errorf("40 KB URL: status %d, want 431", resp.StatusCode)
+	}
+	contains(t, "40 KB URL", string(body), `<html lang="fr">`, "<h1>Demande incorrecte</h1>")
+	if !strings.Contains(resp.Header.Get("Content-Security-Policy"), "default-src 'self'") {
+		t.Errorf("40 KB URL: no CSP")
+	}
 	// A keep-alive connection stays idle: Shutdown must still return.
 	if err := f.srv.Shutdown(2 * time.Second); err != nil {
 		t.Fatalf("shutdown: %v", err)

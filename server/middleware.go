@@ -14,6 +14,14 @@ const contentSecurityPolicy = "default-src 'self'; img-src 'self' data: https:; 
 	"script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
 
 func securityHeaders(c *fiber.Ctx) error {
+	setSecurityHeaders(c)
+	return c.Next()
+}
+
+// setSecurityHeaders is also called by the error handler, which answers
+// requests fasthttp refused before any middleware ran (431 for a URL too
+// long for the read buffer).
+func setSecurityHeaders(c *fiber.Ctx) {
 	h := &c.Response().Header
 	h.Set("Content-Security-Policy", contentSecurityPolicy)
 	h.Set("X-Content-Type-Options", "nosniff")
@@ -23,7 +31,6 @@ func securityHeaders(c *fiber.Ctx) error {
 	if c.Protocol() == "https" {
 		h.Set("Strict-Transport-Security", "max-age=31536000")
 	}
-	return c.Next()
 }
 
 // requestLog logs every request once, after it is served, with its status.

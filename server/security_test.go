@@ -72,6 +72,10 @@ func TestHostileMarkupIsInert(t *testing.T) {
 		t.Fatalf("history: %v, %d commits", err, len(hist))
 	}
 	rev := string(hist[0].Revision)
+	// A second version, for a diff of hostile lines.
+	edit := f.commit("Ajout hostile", map[string]string{"services/hostile.md": fixtureFile("services/hostile.md") +
+		"\n<iframe src=\"javascript:alert('diff')\"></iframe> <svg onload=alert('svg')>\n"})
+	f.refresh()
 	pages := []string{
 		"/services/hostile",
 		"/structures/ccas-cluny",
@@ -81,6 +85,8 @@ func TestHostileMarkupIsInert(t *testing.T) {
 		"/recherche?q=" + url.QueryEscape(`<script>alert(1)</script>`) + "&commune=" + url.QueryEscape(`"><img src=x onerror=alert(1)>`),
 		"/services/hostile/historique",
 		"/services/hostile/revision/" + rev,
+		"/services/hostile/revision/" + string(edit.Revision),
+		"/services/hostile/diff?de=" + rev + "&a=" + string(edit.Revision),
 	}
 	for _, p := range pages {
 		r := f.get(p)
@@ -93,6 +99,9 @@ func TestHostileMarkupIsInert(t *testing.T) {
 		}
 	}
 
+	diff := f.page("/services/hostile/diff?de=" + rev + "&a=" + string(edit.Revision))
+	contains(t, "hostile diff", diff, `<tr class="diff-ajout">`, "&lt;iframe src=&#34;javascript:alert(&#39;diff&#39;)&#34;&gt;")
+
 	body := f.page("/services/hostile")
 	// Front matter fields are shown as text, escaped.
 	contains(t, "hostile service", body,
@@ -104,7 +113,8 @@ func TestHostileMarkupIsInert(t *testing.T) {
 		`<p>Atelier cuisine pour les familles.</p>`,
 		`cliquez ici`,
 	)
-	lacks(t, "hostile service", body, "alert('corps')", "alert('lien')", "alert('image')", "alert('brut')", "alert('clic')")
+	lacks(t, "hostile service", body, "alert('corps')", "alert('lien')", "alert('image')", "alert('brut')", "alert('clic')",
+		"alert('diff')", "alert('svg')")
 
 	// The hostile name in search results, HTML and JSON.
 	results := f.page("/recherche?q=atelier+cuisine")
