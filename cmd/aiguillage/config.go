@@ -1,14 +1,19 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/aiguillage/aiguillage/themes"
 )
 
 // config is every setting of the program, from flags and AIGUILLAGE_*
@@ -26,57 +31,161 @@ type config struct {
 	Poll     time.Duration
 }
 
-// flags declares the settings on fs, with defaults taken from the
-// environment, so that "flag > environment > default" holds.
-func (c *config) flags(fs *flag.FlagSet, getenv func(string) string) {
-	env := func(name, def string) string {
-		if v := getenv("AIGUILLAGE_" + name); v != "" {
-			return v
-		}
-		return def
-	}
-	fs.StringVar(&c.Addr, "addr", env("ADDR", "127.0.0.1:8080"), "listen address (AIGUILLAGE_ADDR)")
-	fs.StringVar(&c.Data, "data", env("DATA", "aiguillage-data"), "data folder: demo repository, index, caches (AIGUILLAGE_DATA)")
-	fs.StringVar(&c.Content, "content", env("CONTENT", ""), "serve this existing git content repository instead of the demo (AIGUILLAGE_CONTENT)")
-	fs.StringVar(&c.Branch, "branch", env("BRANCH", "main"), "branch of the content repository to serve and commit to (AIGUILLAGE_BRANCH)")
-	fs.StringVar(&c.Theme, "theme", env("THEME", ""), "built-in theme: default or contraste; empty: the repository's config, else default (AIGUILLAGE_THEME)")
-	fs.StringVar(&c.Lang, "lang", env("LANG_UI", "fr"), "interface language: fr or en (AIGUILLAGE_LANG_UI)")
-	fs.StringVar(&c.BaseURL, "base-url", env("BASE_URL", ""), "public URL of the site, for canonical links (AIGUILLAGE_BASE_URL)")
-	fs.StringVar(&c.LogLevel, "log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (AIGUILLAGE_LOG_LEVEL)")
-	fs.BoolVar(&c.LogJSON, "log-json", env("LOG_JSON", "") == "1", "log JSON lines instead of text (AIGUILLAGE_LOG_JSON=1)")
-	poll, err := time.ParseDuration(env("POLL", "2s"))
-	if err != nil {
-		poll = 2 * time.Second
-	}
-	fs.DurationVar(&c.Poll, "poll", poll, "how often to look for commits made outside the server; negative disables (AIGUILLAGE_POLL)")
+// Groups of settings, so each command declares only the flags it reads.
+func (c *config) repoFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.Data, "data", "aiguillage-data", "data folder: demo repository, search index, history index (AIGUILLAGE_DATA)")
+	fs.StringVar(&c.Content, "content", "", "serve this existing content git repository instead of the demo; --data then holds only derived state (AIGUILLAGE_CONTENT)")
+	fs.StringVar(&c.Branch, "branch", "main", "branch of the content repository to serve and commit to (AIGUILLAGE_BRANCH)")
 }
 
-// parse reads args into a config; -h prints the flags and returns
-// flag.ErrHelp.
-func parse(name string, args []string, getenv func(string) string, stderr io.Writer, extra func(*flag.FlagSet)) (config, *flag.FlagSet, error) {
+func (c *config) logFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error (AIGUILLAGE_LOG_LEVEL)")
+	fs.Var(boolFlag{&c.LogJSON}, "log-json", "log JSON lines instead of text (AIGUILLAGE_LOG_JSON=1)")
+}
+
+func (c *config) serverFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "listen address; port 0 picks a free port (AIGUILLAGE_ADDR)")
+	fs.StringVar(&c.Theme, "theme", "", "built-in theme: "+strings.Join(themes.Builtin(), " or ")+"; empty: the repository's config.yaml, else default (AIGUILLAGE_THEME)")
+	fs.StringVar(&c.Lang, "lang", "fr", "interface language (AIGUILLAGE_LANG_UI)")
+	fs.StringVar(&c.BaseURL, "base-url", "", "public URL of the site, for canonical links (AIGUILLAGE_BASE_URL)")
+	c.Poll = 2 * time.Second
+	fs.Var(durationFlag{&c.Poll}, "poll", "how often to look for commits made outside the server, as a `duration` (2s, 1m); negative disables (AIGUILLAGE_POLL)")
+}
+
+// durationFlag and boolFlag are flag.DurationVar and flag.BoolVar with
+// error messages that say what is expected, for flags and variables alike.
+type durationFlag struct{ d *time.Duration }
+
+func (f durationFlag) String() string {
+	if f.d == nil {
+		return ""
+	}
+	return f.d.String()
+}
+
+func (f durationFlag) Set(s string) error {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return errors.New("want a duration such as 2s, 500ms or 1m")
+	}
+	*f.d = d
+	return nil
+}
+
+type boolFlag struct{ b *bool }
+
+func (f boolFlag) String() string   { return strconv.FormatBool(f.b != nil && *f.b) }
+func (f boolFlag) IsBoolFlag() bool { return true }
+
+func (f boolFlag) Set(s string) error {
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		return errors.New("want 1 or 0 (true or false)")
+	}
+	*f.b = b
+	return nil
+}
+
+// envName is the environment variable that backs a flag.
+func envName(flag string) string {
+	if flag == "lang" {
+		return "AIGUILLAGE_LANG_UI" // AIGUILLAGE_LANG would read as the locale
+	}
+	return "AIGUILLAGE_" + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))
+}
+
+// command describes one subcommand for parse.
+type command struct {
+	name  string
+	args  string // synopsis of the positional arguments, "" for none
+	about string
+	flags func(c *config, fs *flag.FlagSet) // config's flags, backed by the environment
+	extra func(fs *flag.FlagSet)            // the command's own flags, flag only
+	nargs int                               // how many positional arguments at most
+}
+
+// errUsage is returned by parse once it has told the user what is wrong.
+var errUsage = errors.New("usage")
+
+// parse reads args into a config. A flag wins over its AIGUILLAGE_*
+// variable, which wins over the default; a bad value in either is a usage
+// error. -h prints the command's help on stdout and returns flag.ErrHelp;
+// a usage error is printed on stderr and returns errUsage.
+func parse(cmd command, args []string, getenv func(string) string, stdout, stderr io.Writer) (config, *flag.FlagSet, error) {
 	var c config
-	fs := flag.NewFlagSet("aiguillage "+name, flag.ContinueOnError)
+	fs := flag.NewFlagSet("aiguillage "+cmd.name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	c.flags(fs, getenv)
-	if extra != nil {
-		extra(fs)
+	fs.Usage = func() {} // the error alone, then a hint: see fail
+	cmd.flags(&c, fs)
+	var fromEnv []string
+	fs.VisitAll(func(f *flag.Flag) { fromEnv = append(fromEnv, f.Name) })
+	if cmd.extra != nil {
+		cmd.extra(fs)
+	}
+	fail := func(format string, args ...any) (config, *flag.FlagSet, error) {
+		if format != "" {
+			fmt.Fprintf(stderr, "aiguillage %s: "+format+"\n", append([]any{cmd.name}, args...)...)
+		}
+		fmt.Fprintf(stderr, "Run \"aiguillage %s -h\" for help.\n", cmd.name)
+		return c, fs, errUsage
 	}
 	if err := fs.Parse(args); err != nil {
-		return c, fs, err
+		if errors.Is(err, flag.ErrHelp) {
+			printHelp(stdout, cmd, fs)
+			return c, fs, flag.ErrHelp
+		}
+		return fail("") // the flag package has printed the error
+	}
+	if fs.NArg() > cmd.nargs {
+		return fail("unexpected argument %q", fs.Arg(cmd.nargs))
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	for _, name := range fromEnv {
+		v := getenv(envName(name))
+		if set[name] || v == "" {
+			continue
+		}
+		if err := fs.Set(name, v); err != nil {
+			return fail("invalid value %q for %s: %v", v, envName(name), err)
+		}
+	}
+	if err := c.validate(); err != nil {
+		return fail("%v", err)
 	}
 	return c, fs, nil
 }
 
-func (c config) logger(w io.Writer) (*slog.Logger, error) {
+// validate checks the values the flag package cannot.
+func (c config) validate() error {
 	var level slog.Level
-	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
-		return nil, fmt.Errorf("--log-level: %w", err)
+	if err := level.UnmarshalText([]byte(c.LogLevel)); c.LogLevel != "" && err != nil {
+		return fmt.Errorf("invalid log level %q: want debug, info, warn or error", c.LogLevel)
 	}
+	if c.Theme != "" && !slices.Contains(themes.Builtin(), c.Theme) {
+		return fmt.Errorf("unknown theme %q: want %s", c.Theme, strings.Join(themes.Builtin(), " or "))
+	}
+	return nil
+}
+
+func printHelp(w io.Writer, cmd command, fs *flag.FlagSet) {
+	fmt.Fprintf(w, "Usage: aiguillage %s [flags]", cmd.name)
+	if cmd.args != "" {
+		fmt.Fprintf(w, " %s", cmd.args)
+	}
+	fmt.Fprintf(w, "\n\n%s\n\nFlags (a flag wins over its environment variable):\n", cmd.about)
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+}
+
+func (c config) logger(w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(c.LogLevel)) // checked by validate
 	opts := &slog.HandlerOptions{Level: level}
 	if c.LogJSON {
-		return slog.New(slog.NewJSONHandler(w, opts)), nil
+		return slog.New(slog.NewJSONHandler(w, opts))
 	}
-	return slog.New(slog.NewTextHandler(w, opts)), nil
+	return slog.New(slog.NewTextHandler(w, opts))
 }
 
 // repoDir is the content repository to open: the --content one, or the demo

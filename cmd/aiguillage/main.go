@@ -12,10 +12,12 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	_ "time/tzdata" // opening hours are evaluated in Europe/Paris even on a machine without tzdata
 )
@@ -41,24 +43,34 @@ type exitError int
 func (e exitError) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
 
 // run is the whole program, with its environment passed in so tests can
-// boot it on a free port with a temporary data folder.
+// boot it on a free port with a temporary data folder. Cancelling ctx stops
+// the server gracefully.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	cmd := "serve"
-	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
-		cmd, args = args[0], args[1:]
+	name := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		name, args = args[0], args[1:]
 	}
-	switch cmd {
+	switch name {
 	case "serve":
 		return serve(ctx, args, getenv, stdout, stderr)
 	case "check":
 		return check(ctx, args, getenv, stdout, stderr)
 	case "reindex":
 		return reindex(ctx, args, getenv, stdout, stderr)
-	case "help", "-h", "--help":
+	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	fmt.Fprintf(stderr, "aiguillage: unknown command %q\n\n%s", cmd, usage)
+	fmt.Fprintf(stderr, "aiguillage: unknown command %q\n\n%s", name, usage)
+	return exitError(2)
+}
+
+// usageErr maps parse's outcome to run's: nil after -h, exit status 2 for a
+// usage error (already reported).
+func usageErr(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
 	return exitError(2)
 }
 
@@ -66,6 +78,11 @@ const usage = `Usage:
   aiguillage [serve] [flags]      serve the directory (default command)
   aiguillage check [flags] [PATH] validate a content repository; exit 1 on any error
   aiguillage reindex [flags]      rebuild the search index from the repository
+
+With no flags, the server listens on http://127.0.0.1:8080 and serves a demo
+repository it creates in ./aiguillage-data; --content PATH serves an existing
+content git repository instead. Every flag may also be set with an
+AIGUILLAGE_* environment variable; a flag wins over its variable.
 
 Run "aiguillage COMMAND -h" for the flags of a command.
 `

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -11,20 +10,21 @@ import (
 	"github.com/aiguillage/aiguillage/content"
 )
 
+var reindexCmd = command{
+	name: "reindex",
+	about: `Rebuild the search index of DATA from the branch's tip. Stop the server
+first: the index is open in one process at a time.`,
+	flags: func(c *config, fs *flag.FlagSet) { c.repoFlags(fs); c.logFlags(fs) },
+}
+
 // reindex rebuilds the search index from the branch's tip. The server must
 // be stopped: a bleve index is open in one process at a time.
 func reindex(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	c, _, err := parse("reindex", args, getenv, stderr, nil)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
+	c, _, err := parse(reindexCmd, args, getenv, stdout, stderr)
 	if err != nil {
-		return exitError(2)
+		return usageErr(err)
 	}
-	log, err := c.logger(stderr)
-	if err != nil {
-		return err
-	}
+	log := c.logger(stderr)
 	p, err := open(ctx, c, log)
 	if err != nil {
 		return err

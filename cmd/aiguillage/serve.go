@@ -75,47 +75,44 @@ func open(ctx context.Context, c config, log *slog.Logger) (*parts, error) {
 	return p, nil
 }
 
+var serveCmd = command{
+	name: "serve",
+	about: `Serve the directory over HTTP until interrupted (SIGINT or SIGTERM). The
+first start creates a git repository of demo content in DATA/content.git;
+with --content the server serves that existing repository instead.
+Other commands: aiguillage check, aiguillage reindex (see "aiguillage help").`,
+	flags: func(c *config, fs *flag.FlagSet) { c.serverFlags(fs); c.repoFlags(fs); c.logFlags(fs) },
+}
+
+// serve runs the web server until ctx ends, then shuts it down gracefully.
+// It prints "aiguillage: http://ADDR" on stdout once it accepts requests.
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	c, _, err := parse("serve", args, getenv, stderr, nil)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
+	c, _, err := parse(serveCmd, args, getenv, stdout, stderr)
 	if err != nil {
-		return exitError(2)
+		return usageErr(err)
 	}
-	log, err := c.logger(stderr)
+	log := c.logger(stderr)
+	began := time.Now()
+	// Listen first: a busy port fails at once, not after loading the content.
+	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
-		return err
+		return fmt.Errorf("listen on %s: %w", c.Addr, err)
 	}
-	start := time.Now()
-	p, err := open(ctx, c, log)
+	defer ln.Close()
+	p, srv, err := start(ctx, c, log)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil // interrupted while starting
+		}
 		return err
 	}
 	defer p.close(log)
-
-	theme, err := loadTheme(c.Theme, c.Lang)
-	if err != nil {
-		return err
-	}
-	srv, err := server.New(ctx, server.Config{
-		Store: p.store, Search: p.index, Territory: p.terr, Theme: theme, Refs: p.refs, Log: log,
-		BaseURL: c.BaseURL, PollInterval: c.Poll,
-	})
-	if err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", c.Addr)
-	if err != nil {
-		_ = srv.Shutdown(time.Second)
-		return fmt.Errorf("listen on %s: %w", c.Addr, err)
-	}
 	log.Info("serving", "url", "http://"+ln.Addr().String(), "repository", c.repoDir(),
-		"startup_ms", time.Since(start).Milliseconds())
-	fmt.Fprintf(stdout, "aiguillage: http://%s\n", ln.Addr())
+		"startup_ms", time.Since(began).Milliseconds())
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	fmt.Fprintf(stdout, "aiguillage: http://%s\n", ln.Addr())
 	select {
 	case err := <-errc:
 		_ = srv.Shutdown(5 * time.Second)
@@ -123,10 +120,63 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
-	if err := srv.Shutdown(10 * time.Second); err != nil {
-		return err
+	return srv.Shutdown(10 * time.Second)
+}
+
+// start opens the parts and builds the server on them, ready to serve.
+func start(ctx context.Context, c config, log *slog.Logger) (*parts, *server.Server, error) {
+	// The flag's theme is loaded before anything is opened, so a bad
+	// --lang fails at once.
+	theme, err := loadTheme(c.Theme, c.Lang)
+	if err != nil {
+		return nil, nil, err
 	}
-	return nil
+	p, err := open(ctx, c, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	if c.Theme == "" {
+		if theme, err = repoTheme(ctx, p.store, theme, c.Lang, log); err != nil {
+			p.close(log)
+			return nil, nil, err
+		}
+	}
+	srv, err := server.New(ctx, server.Config{
+		Store: p.store, Search: p.index, Territory: p.terr, Theme: theme, Refs: p.refs, Log: log,
+		BaseURL: c.BaseURL, PollInterval: c.Poll,
+	})
+	if err != nil {
+		p.close(log)
+		return nil, nil, err
+	}
+	return p, srv, nil
+}
+
+// repoTheme loads the theme the repository's config.yaml names, if it names
+// one other than the default. A theme this binary does not have is logged
+// and ignored: the content must not stop the server.
+func repoTheme(ctx context.Context, store *gitstore.Store, def *themes.Theme, lang string, log *slog.Logger) (*themes.Theme, error) {
+	head, err := store.Head(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f, err := store.ReadFile(ctx, head, content.ConfigFile)
+	if errors.Is(err, content.ErrNotFound) {
+		return def, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	sc, err := content.ParseSiteConfig(f.Data)
+	if err != nil || sc.Theme == "" || sc.Theme == "default" {
+		return def, nil // a broken config.yaml is reported on /problemes
+	}
+	theme, err := loadTheme(sc.Theme, lang)
+	if err != nil {
+		log.Warn("theme of config.yaml not loaded, using the default", "theme", sc.Theme, "err", err)
+		return def, nil
+	}
+	return theme, nil
 }
 
 func loadTheme(name, lang string) (*themes.Theme, error) {
