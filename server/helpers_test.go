@@ -210,7 +210,6 @@ type fixture struct {
 	store *gitstore.Store
 	srv   *server.Server
 	app   *fiber.App
-	clock func() time.Time
 }
 
 // newFixture builds a Server on a fresh repository seeded with the
@@ -228,10 +227,9 @@ func newFixture(t testing.TB, opt options) *fixture {
 	}
 	log := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	dir := t.TempDir()
-	clock := commitClock()
 	store, err := gitstore.Open(ctx, gitstore.Config{
 		Dir: filepath.Join(dir, "repo.git"), Branch: "main", Seed: opt.seed,
-		StateDir: filepath.Join(dir, "state"), Log: log, Now: clock, GitPath: "-",
+		StateDir: filepath.Join(dir, "state"), Log: log, Now: commitClock(), GitPath: "-",
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -277,7 +275,7 @@ func newFixture(t testing.TB, opt options) *fixture {
 	if err := srv.WaitIndexed(wctx); err != nil {
 		t.Fatalf("index not ready: %v", err)
 	}
-	return &fixture{t: t, store: store, srv: srv, app: srv.Handler(), clock: clock}
+	return &fixture{t: t, store: store, srv: srv, app: srv.Handler()}
 }
 
 // commitClock returns increasing commit times one minute apart, from
@@ -378,7 +376,7 @@ func (f *fixture) refresh() {
 	}
 }
 
-// file returns a fixture file's text.
+// fixtureFile returns the text of one of fixtureFiles.
 func fixtureFile(name string) string { return string(fixtureFiles()[name].Data) }
 
 // contains fails the test unless every want is in body.
