@@ -66,7 +66,9 @@ func (ix *Index) sync(ctx context.Context, cat catalog, changed []string) error 
 		if err := ix.bi.Batch(batch); err != nil {
 			return fmt.Errorf("search: sync to %s: %w", rev.Short(), err)
 		}
-		batch.Reset()
+		// A fresh batch rather than Reset: scorch may still read the
+		// batch it was given after Batch returns (bleve issue #1460).
+		batch = ix.bi.NewBatch()
 		return nil
 	}
 	indexed, deleted := 0, 0
