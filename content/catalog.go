@@ -43,7 +43,7 @@ type fileEntry struct {
 	structAt int // line of the structure key, for services
 	doc      *Document
 	problems []Problem
-	data     []byte // kept for the settings files only
+	data     []byte // kept for the files under .aiguillage/ only
 }
 
 // NewCatalog parses every file of a revision, in parallel.
@@ -111,13 +111,15 @@ func parseEntry(f File, refs *Referentials) *fileEntry {
 		e.hash = BlobHash(f.Data)
 	}
 	switch {
-	case f.Name == ConfigFile || f.Name == SynonymsFile:
+	case f.Name == ConfigFile:
 		e.data = f.Data
-		if f.Name == ConfigFile {
-			if _, err := ParseSiteConfig(f.Data); err != nil {
-				e.problems = []Problem{{File: f.Name, Code: CodeConfig, Message: err.Error()}}
-			}
+		_, warnings, err := readSiteConfig(f.Data)
+		if err != nil {
+			warnings = []Problem{{File: f.Name, Code: CodeConfig, Message: err.Error()}}
 		}
+		e.problems = warnings
+	case strings.HasPrefix(f.Name, settingsDir):
+		e.data = f.Data // synonyms and theme overrides
 	case isPageFile(f.Name):
 		e.doc, e.problems = Parse(f.Name, f.Data, refs)
 		if e.doc != nil && e.doc.Service != nil {
@@ -310,6 +312,20 @@ func (c *Catalog) Config() SiteConfig {
 	cfg := c.config
 	cfg.Territoire = slices.Clone(cfg.Territoire)
 	return cfg
+}
+
+// ThemeFiles returns the files under ThemeDir, sorted by name, with their
+// content. The slice and the File values are the caller's; Data is shared
+// and must not be modified.
+func (c *Catalog) ThemeFiles() []File {
+	var out []File
+	for name, e := range c.files {
+		if strings.HasPrefix(name, ThemeDir) {
+			out = append(out, File{Name: name, Hash: e.hash, Data: e.data})
+		}
+	}
+	slices.SortFunc(out, func(a, b File) int { return strings.Compare(a.Name, b.Name) })
+	return out
 }
 
 // Synonyms returns the search synonym groups.
