@@ -30,7 +30,7 @@ when it has a services, structures or pages folder; otherwise, or with
 that revision.`,
 	flags: func(c *config, fs *flag.FlagSet) {
 		fs.StringVar(&c.Content, "content", "", "repository to check when no PATH is given (AIGUILLAGE_CONTENT)")
-		fs.StringVar(&c.Branch, "branch", "main", "branch read in a git repository (AIGUILLAGE_BRANCH)")
+		fs.StringVar(&c.Branch, "branch", "", "branch read in a git repository; default: the repository's HEAD, else main (AIGUILLAGE_BRANCH)")
 	},
 	nargs: 1,
 }

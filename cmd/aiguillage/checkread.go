@@ -42,11 +42,14 @@ func readRepository(ctx context.Context, dir, branch, rev string) (fileSet, erro
 		return set, err
 	}
 	defer os.RemoveAll(state)
+	if branch == "" {
+		branch = headBranch(ctx, dir)
+	}
 	// No git CLI for the store: check never needs the history index that
 	// the CLI would build faster.
 	store, err := gitstore.Open(ctx, gitstore.Config{Dir: dir, Branch: branch, StateDir: state, GitPath: "-"})
 	if err != nil {
-		return set, err
+		return set, fmt.Errorf("branch %s (--branch): %w", branch, err)
 	}
 	defer store.Close()
 	var r content.Revision
@@ -77,6 +80,20 @@ func resolveRev(ctx context.Context, dir, rev string) (content.Revision, error) 
 		return "", fmt.Errorf("--rev %s: no such commit in %s", rev, dir)
 	}
 	return content.Revision(strings.TrimSpace(string(out))), nil
+}
+
+// headBranch is the branch HEAD names in the repository (what a clone
+// checks out), "main" when it cannot be told.
+func headBranch(ctx context.Context, dir string) string {
+	git, err := exec.LookPath("git")
+	if err != nil {
+		return "main"
+	}
+	out, err := exec.CommandContext(ctx, git, "-C", dir, "symbolic-ref", "--quiet", "--short", "HEAD").Output()
+	if b := strings.TrimSpace(string(out)); err == nil && b != "" {
+		return b
+	}
+	return "main"
 }
 
 func isWorkTree(dir string) bool {

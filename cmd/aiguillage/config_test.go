@@ -117,6 +117,34 @@ func TestRunErrors(t *testing.T) {
 			t.Errorf("status %d, err %v; want 2 and an error naming %s", r.code, r.err, dir)
 		}
 	})
+	t.Run("content does not exist", func(t *testing.T) {
+		data := t.TempDir()
+		r := runCmd(t, nil, "--data", data, "--addr", "127.0.0.1:0", "--content", filepath.Join(data, "absent"))
+		if r.code != 2 || r.err == nil || !strings.Contains(r.err.Error(), "--content") {
+			t.Errorf("status %d, err %v", r.code, r.err)
+		}
+		if entries, _ := os.ReadDir(data); len(entries) > 0 {
+			t.Errorf("state made for a repository that does not exist: %s", entries[0].Name())
+		}
+	})
+	t.Run("branch does not exist", func(t *testing.T) {
+		requireGit(t)
+		repo := t.TempDir()
+		writeFiles(t, repo, map[string]string{"pages/accueil.md": "---\ntitre: Accueil\n---\nBienvenue.\n"})
+		gitRun(t, repo, "init", "-q", "-b", "master")
+		gitRun(t, repo, "add", ".")
+		gitRun(t, repo, "commit", "-q", "-m", "contenu")
+		r := runCmd(t, nil, "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--content", repo)
+		if r.code != 2 || r.err == nil || !strings.Contains(r.err.Error(), "branch main (--branch)") {
+			t.Errorf("status %d, err %v", r.code, r.err)
+		}
+		in := startServe(t, env{"AIGUILLAGE_BRANCH": "master"}, "--data", t.TempDir(), "--content", repo)
+		in.mustGet("/pages/accueil", 200)
+		// check reads the branch HEAD names.
+		if r := runCmd(t, nil, "check", "--rev", "HEAD", repo); r.code != 0 {
+			t.Errorf("check a repository on master: status %d (%v)\n%s", r.code, r.err, r.stdout)
+		}
+	})
 	t.Run("unknown language", func(t *testing.T) {
 		data := t.TempDir()
 		r := runCmd(t, nil, "--data", data, "--addr", "127.0.0.1:0", "--lang", "xx")

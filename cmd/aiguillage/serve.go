@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -44,6 +45,12 @@ func (p *parts) close(log *slog.Logger) {
 // open opens the content repository (creating the demo one on first start),
 // the referentials, the communes and the search index.
 func open(ctx context.Context, c config, log *slog.Logger) (*parts, error) {
+	if c.Content != "" {
+		// Before the state folder is made for it.
+		if _, err := os.Stat(c.Content); err != nil {
+			return nil, fmt.Errorf("--content: %w", err)
+		}
+	}
 	state, err := c.stateDir()
 	if err != nil {
 		return nil, err
@@ -57,7 +64,7 @@ func open(ctx context.Context, c config, log *slog.Logger) (*parts, error) {
 		storeCfg.Seed = demo.FS()
 	}
 	if p.store, err = gitstore.Open(ctx, storeCfg); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("content repository %s, branch %s (--branch): %w", storeCfg.Dir, storeCfg.Branch, err)
 	}
 	if p.refs, err = content.LoadReferentials(); err != nil {
 		p.close(log)
