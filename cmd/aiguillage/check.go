@@ -44,7 +44,7 @@ func check(ctx context.Context, args []string, getenv func(string) string, stdou
 		fs.StringVar(&format, "format", "text", "output: text (one problem a line) or json")
 		fs.StringVar(&rev, "rev", "", "check this revision of the git repository (commit, branch, tag, HEAD~1...) instead of the work tree")
 	}
-	c, fs, err := parse(cmd, args, getenv, stdout, stderr)
+	c, paths, err := parse(cmd, args, getenv, stdout, stderr)
 	if err == nil && format != "text" && format != "json" {
 		fmt.Fprintf(stderr, "aiguillage check: unknown format %q: want text or json\nRun \"aiguillage check -h\" for help.\n", format)
 		err = errUsage
@@ -52,7 +52,11 @@ func check(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return usageErr(err)
 	}
-	dir := cmp.Or(fs.Arg(0), c.Content, ".")
+	dir := c.Content
+	if len(paths) > 0 {
+		dir = paths[0]
+	}
+	dir = cmp.Or(dir, ".")
 	set, err := readRepository(ctx, dir, c.Branch, rev)
 	if err != nil {
 		return fmt.Errorf("check %s: %w", dir, err)

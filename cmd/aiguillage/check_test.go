@@ -232,6 +232,16 @@ func TestCheckDemo(t *testing.T) {
 	if out := checkAsJSON(t, 0, tree); out.Errors != 0 || out.Files < 60 {
 		t.Errorf("json: %+v", out)
 	}
+	// Flags after the path, and a path that looks like a flag after "--".
+	if r := runCmd(t, nil, "check", tree, "--format", "json"); r.code != 0 || !strings.HasPrefix(r.stdout, "{") {
+		t.Errorf("check PATH --format json: status %d (%v)\n%s%s", r.code, r.err, r.stdout, r.stderr)
+	}
+	dashed := filepath.Join(tree, "-contenu")
+	copyDemo(t, dashed)
+	t.Chdir(tree)
+	if r := runCmd(t, nil, "check", "--format", "json", "--", "-contenu"); r.code != 0 || !strings.Contains(r.stdout, `"errors": 0`) {
+		t.Errorf("check -- -contenu: status %d (%v)\n%s%s", r.code, r.err, r.stdout, r.stderr)
+	}
 
 	data := t.TempDir()
 	if r := runCmd(t, nil, "reindex", "--data", data, "--log-level", "warn"); r.code != 0 {

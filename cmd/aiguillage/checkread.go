@@ -49,7 +49,7 @@ func readRepository(ctx context.Context, dir, branch, rev string) (fileSet, erro
 	// the CLI would build faster.
 	store, err := gitstore.Open(ctx, gitstore.Config{Dir: dir, Branch: branch, StateDir: state, GitPath: "-"})
 	if err != nil {
-		return set, fmt.Errorf("branch %s (--branch): %w", branch, err)
+		return set, fmt.Errorf("branch %s: %w", branch, err)
 	}
 	defer store.Close()
 	var r content.Revision

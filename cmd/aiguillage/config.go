@@ -107,11 +107,13 @@ type command struct {
 // errUsage is returned by parse once it has told the user what is wrong.
 var errUsage = errors.New("usage")
 
-// parse reads args into a config. A flag wins over its AIGUILLAGE_*
-// variable, which wins over the default; a bad value in either is a usage
-// error. -h prints the command's help on stdout and returns flag.ErrHelp;
-// a usage error is printed on stderr and returns errUsage.
-func parse(cmd command, args []string, getenv func(string) string, stdout, stderr io.Writer) (config, *flag.FlagSet, error) {
+// parse reads args into a config and returns the positional arguments.
+// Flags may come before or after them (check PATH --format json). A flag
+// wins over its AIGUILLAGE_* variable, which wins over the default; a bad
+// value in either is a usage error. -h prints the command's help on stdout
+// and returns flag.ErrHelp; a usage error is printed on stderr and returns
+// errUsage.
+func parse(cmd command, args []string, getenv func(string) string, stdout, stderr io.Writer) (config, []string, error) {
 	var c config
 	fs := flag.NewFlagSet("aiguillage "+cmd.name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -122,38 +124,67 @@ func parse(cmd command, args []string, getenv func(string) string, stdout, stder
 	if cmd.extra != nil {
 		cmd.extra(fs)
 	}
-	fail := func(format string, args ...any) (config, *flag.FlagSet, error) {
+	fail := func(format string, args ...any) (config, []string, error) {
 		if format != "" {
 			fmt.Fprintf(stderr, "aiguillage %s: "+format+"\n", append([]any{cmd.name}, args...)...)
 		}
 		fmt.Fprintf(stderr, "Run \"aiguillage %s -h\" for help.\n", cmd.name)
-		return c, fs, errUsage
+		return c, nil, errUsage
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			printHelp(stdout, cmd, fs)
-			return c, fs, flag.ErrHelp
-		}
+	positional, err := parseArgs(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		printHelp(stdout, cmd, fs)
+		return c, nil, err
+	}
+	if err != nil {
 		return fail("") // the flag package has printed the error
 	}
-	if fs.NArg() > cmd.nargs {
-		return fail("unexpected argument %q", fs.Arg(cmd.nargs))
+	if len(positional) > cmd.nargs {
+		return fail("unexpected argument %q", positional[cmd.nargs])
 	}
+	if err := applyEnv(fs, fromEnv, getenv); err != nil {
+		return fail("%v", err)
+	}
+	if err := c.validate(); err != nil {
+		return fail("%v", err)
+	}
+	return c, positional, nil
+}
+
+// parseArgs parses flags wherever they are among the positional
+// arguments, which it returns; after "--" every argument is positional.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
+			return append(positional, rest...), nil
+		}
+		positional, args = append(positional, rest[0]), rest[1:]
+	}
+}
+
+// applyEnv sets the flags named that the command line left unset from
+// their AIGUILLAGE_* variables.
+func applyEnv(fs *flag.FlagSet, names []string, getenv func(string) string) error {
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	for _, name := range fromEnv {
+	for _, name := range names {
 		v := getenv(envName(name))
 		if set[name] || v == "" {
 			continue
 		}
 		if err := fs.Set(name, v); err != nil {
-			return fail("invalid value %q for %s: %v", v, envName(name), err)
+			return fmt.Errorf("invalid value %q for %s: %v", v, envName(name), err)
 		}
 	}
-	if err := c.validate(); err != nil {
-		return fail("%v", err)
-	}
-	return c, fs, nil
+	return nil
 }
 
 // validate checks the values the flag package cannot.

@@ -135,7 +135,7 @@ func TestRunErrors(t *testing.T) {
 		gitRun(t, repo, "add", ".")
 		gitRun(t, repo, "commit", "-q", "-m", "contenu")
 		r := runCmd(t, nil, "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--content", repo)
-		if r.code != 2 || r.err == nil || !strings.Contains(r.err.Error(), "branch main (--branch)") {
+		if r.code != 2 || r.err == nil || !strings.Contains(r.err.Error(), "(branch main)") {
 			t.Errorf("status %d, err %v", r.code, r.err)
 		}
 		in := startServe(t, env{"AIGUILLAGE_BRANCH": "master"}, "--data", t.TempDir(), "--content", repo)

@@ -64,7 +64,7 @@ func open(ctx context.Context, c config, log *slog.Logger) (*parts, error) {
 		storeCfg.Seed = demo.FS()
 	}
 	if p.store, err = gitstore.Open(ctx, storeCfg); err != nil {
-		return nil, fmt.Errorf("content repository %s, branch %s (--branch): %w", storeCfg.Dir, storeCfg.Branch, err)
+		return nil, fmt.Errorf("open content repository %s (branch %s): %w", storeCfg.Dir, storeCfg.Branch, err)
 	}
 	if p.refs, err = content.LoadReferentials(); err != nil {
 		p.close(log)
