@@ -32,12 +32,12 @@ pied:
 carte:
   tuiles: "https://{s}.tuiles.example.org/{z}/{x}/{y}{r}.png"
   attribution: "© Exemple"
-`, withMap(SiteConfig{Nom: "Réseau", FraicheurMois: 6, Logo: "media/logo-reseau.png",
+`, SiteConfig{Nom: "Réseau", FraicheurMois: 6, Logo: "media/logo-reseau.png",
 			Couleurs: Couleurs{Accent: "#00008f"},
-			Pied: []FooterLink{{"Mentions légales", "pages/mentions-legales"}, {"Le réseau", "https://reseau.example.org/"}},
-		}), false},
+			Pied:     []FooterLink{{"Mentions légales", "pages/mentions-legales"}, {"Le réseau", "https://reseau.example.org/"}},
+			Carte:    MapSettings{Tuiles: "https://{s}.tuiles.example.org/{z}/{x}/{y}{r}.png", Attribution: "© Exemple"},
+		}, false},
 	}
-	tests[len(tests)-1].want.Carte = MapSettings{Tuiles: "https://{s}.tuiles.example.org/{z}/{x}/{y}{r}.png", Attribution: "© Exemple"}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := ParseSiteConfig([]byte(tt.in))
@@ -128,7 +128,7 @@ func TestColourContrast(t *testing.T) {
 		{"#000000", true, 21},
 		{"#fff", true, 1},
 		{"#000091", true, 14.91}, // the default accent
-		{"#767676", true, 4.54}, // the palest grey that passes
+		{"#767676", true, 4.54},  // the palest grey that passes
 		{"#777777", true, 4.48},
 		{"#00008F", true, 15.04},
 		{"000091", false, 0},
