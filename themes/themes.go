@@ -60,6 +60,8 @@ type Theme struct {
 	pages    map[string]*template.Template
 	static   fs.FS
 	messages Messages
+	source   fs.FS // what Load read, for Override
+	lang     string
 }
 
 // Load parses every template of fsys (templates/*.html: layout.html and
@@ -75,7 +77,7 @@ func Load(fsys fs.FS, lang string) (*Theme, error) {
 	if err != nil {
 		return nil, fmt.Errorf("themes: static: %w", err)
 	}
-	t := &Theme{pages: map[string]*template.Template{}, static: static, messages: msgs}
+	t := &Theme{pages: map[string]*template.Template{}, static: static, messages: msgs, source: fsys, lang: lang}
 	if err := t.parse(fsys); err != nil {
 		return nil, err
 	}
