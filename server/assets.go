@@ -38,18 +38,37 @@ func newAssets(fsys fs.FS) (*assets, error) {
 		if err != nil {
 			return err
 		}
-		sum := sha256.Sum256(body)
-		ctype := mime.TypeByExtension(path.Ext(name))
-		if ctype == "" {
-			ctype = "application/octet-stream"
-		}
-		a.files[name] = asset{body: body, hash: hex.EncodeToString(sum[:6]), ctype: ctype}
+		a.files[name] = newAsset(name, body)
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("server: load static files: %w", err)
 	}
 	return a, nil
+}
+
+// with returns a copy of a with one more file, or one replaced.
+func (a *assets) with(name string, body []byte) *assets {
+	files := make(map[string]asset, len(a.files)+1)
+	for k, v := range a.files {
+		files[k] = v
+	}
+	files[name] = newAsset(name, body)
+	return &assets{files: files, modified: a.modified}
+}
+
+func (a *assets) has(name string) bool {
+	_, ok := a.files[name]
+	return ok
+}
+
+func newAsset(name string, body []byte) asset {
+	sum := sha256.Sum256(body)
+	ctype := mime.TypeByExtension(path.Ext(name))
+	if ctype == "" {
+		ctype = "application/octet-stream"
+	}
+	return asset{body: body, hash: hex.EncodeToString(sum[:6]), ctype: ctype}
 }
 
 // url returns the versioned URL of a static file.

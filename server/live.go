@@ -20,6 +20,7 @@ type live struct {
 	store    Store
 	index    Searcher
 	refs     *content.Referentials
+	looks    *looks
 	log      *slog.Logger
 	onChange func()
 
@@ -29,14 +30,16 @@ type live struct {
 	closeMu sync.Mutex
 }
 
-// snapshot is a catalogue with the commit it was read from.
+// snapshot is a catalogue with the commit it was read from and the look
+// of the site at that commit.
 type snapshot struct {
 	*content.Catalog
 	commit content.Commit
+	look   *look
 }
 
-func newLive(store Store, index Searcher, refs *content.Referentials, log *slog.Logger, onChange func()) *live {
-	return &live{store: store, index: index, refs: refs, log: log, onChange: onChange, indexed: make(chan struct{})}
+func newLive(store Store, index Searcher, refs *content.Referentials, looks *looks, log *slog.Logger, onChange func()) *live {
+	return &live{store: store, index: index, refs: refs, looks: looks, log: log, onChange: onChange, indexed: make(chan struct{})}
 }
 
 func (l *live) catalog() *snapshot { return l.cat.Load() }
@@ -57,7 +60,7 @@ func (l *live) load(ctx context.Context) error {
 		return fmt.Errorf("server: read commit %s: %w", head.Short(), err)
 	}
 	cat := content.NewCatalog(head, files, l.refs)
-	l.cat.Store(&snapshot{Catalog: cat, commit: commit})
+	l.cat.Store(&snapshot{Catalog: cat, commit: commit, look: l.looks.build(ctx, cat)})
 	l.log.Info("catalogue loaded", "revision", head.Short(), "files", len(files),
 		"services", cat.Len(content.KindService), "problems", len(cat.Problems()),
 		"duration_ms", time.Since(start).Milliseconds())
@@ -109,7 +112,8 @@ func (l *live) advance(ctx context.Context, cur *snapshot, head content.Revision
 	if err != nil {
 		return nil, fmt.Errorf("server: read commit %s: %w", head.Short(), err)
 	}
-	return &snapshot{Catalog: cur.Apply(head, changed, deleted), commit: commit}, nil
+	cat := cur.Apply(head, changed, deleted)
+	return &snapshot{Catalog: cat, commit: commit, look: l.looks.next(ctx, cat, cur.look, names)}, nil
 }
 
 // syncIndex brings the search index to the current catalogue.

@@ -142,7 +142,7 @@ func publicProblems(problems []content.Problem) []content.Problem {
 
 func (s *Server) showProblems(c *fiber.Ctx) error {
 	cat := s.live.catalog()
-	v := s.view(c, s.t("problems.title"), problemsView{Problems: publicProblems(cat.Problems())})
+	v := s.view(c, s.t("problems.title"), problemsView{Problems: publicProblems(themeProblems(cat.Problems(), cat.look))})
 	v.NoIndex = true
 	return s.render(c, fiber.StatusOK, "problems", v)
 }

@@ -37,7 +37,7 @@ func (s *Server) routes() {
 	app.Use(compress.New())
 	app.Use(etag.New())
 
-	app.Get("/static/*", s.assets.serve)
+	app.Get("/static/*", func(c *fiber.Ctx) error { return s.live.catalog().look.assets.serve(c) })
 	app.Get("/healthz", s.health)
 
 	app.Get("/", s.showHome)

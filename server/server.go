@@ -46,9 +46,12 @@ type Config struct {
 	Store     Store
 	Search    Searcher // nil disables search pages and API
 	Territory *territory.Directory
-	Theme     *themes.Theme
-	Refs      *content.Referentials
-	Log       *slog.Logger
+	// Theme is the built-in theme. The content repository's
+	// .aiguillage/theme/ folder overrides it: the server layers those files
+	// over it again at each commit that changes them.
+	Theme *themes.Theme
+	Refs  *content.Referentials
+	Log   *slog.Logger
 
 	BaseURL      string        // public URL of the site, for canonical links; may be empty
 	PollInterval time.Duration // how often to look for commits made outside the server (default 2 s; < 0 disables)
@@ -63,7 +66,6 @@ type Server struct {
 	live     *live
 	pages    *pageCache
 	renderer *content.Renderer
-	assets   *assets
 	log      *slog.Logger
 	now      func() time.Time
 	paris    *time.Location
@@ -95,11 +97,11 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, log: cfg.Log, now: cfg.Now, paris: paris, done: make(chan struct{})}
 	s.pages = newPageCache(cfg.CacheBytes)
 	s.renderer = content.NewRenderer()
-	s.assets, err = newAssets(cfg.Theme.Static())
+	looks, err := newLooks(cfg.Theme, cfg.Store, cfg.Log)
 	if err != nil {
 		return nil, err
 	}
-	s.live = newLive(cfg.Store, cfg.Search, cfg.Refs, cfg.Log, s.pages.clear)
+	s.live = newLive(cfg.Store, cfg.Search, cfg.Refs, looks, cfg.Log, s.pages.clear)
 	if err := s.live.load(ctx); err != nil {
 		return nil, err
 	}

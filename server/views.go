@@ -21,12 +21,13 @@ type view struct {
 	Current     string // which main menu entry is the current page
 	Revision    string // short revision of the content shown
 	NoIndex     bool
+	Brand       brand // logo, colours and footer links of config.yaml
 	Data        any
-	assets      *assets
+	look        *look
 }
 
 // Asset returns the versioned URL of a static file of the theme.
-func (v view) Asset(name string) string { return v.assets.url(name) }
+func (v view) Asset(name string) string { return v.look.assets.url(name) }
 
 func (s *Server) view(c *fiber.Ctx, title string, data any) view {
 	return s.viewAt(c, s.live.catalog(), title, data)
@@ -40,7 +41,8 @@ func (s *Server) viewAt(c *fiber.Ctx, cat *snapshot, title string, data any) vie
 		Title:    title,
 		Revision: cat.Revision().Short(),
 		Data:     data,
-		assets:   s.assets,
+		Brand:    cat.look.brand,
+		look:     cat.look,
 	}
 	if v.Site.Nom == "" {
 		v.Site.Nom = "Aiguillage"
@@ -54,12 +56,12 @@ func (s *Server) viewAt(c *fiber.Ctx, cat *snapshot, title string, data any) vie
 // render executes a page template and sends it. Rendering goes to a buffer
 // first, so a template error becomes a clean error page.
 func (s *Server) render(c *fiber.Ctx, status int, page string, v view) error {
-	var buf bytes.Buffer
-	if err := s.cfg.Theme.Render(&buf, page, v); err != nil {
+	body, err := s.renderBytes(page, v)
+	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return c.Status(status).Send(buf.Bytes())
+	return c.Status(status).Send(body)
 }
 
 // renderCached serves a public page from the page cache, or renders it and
@@ -68,7 +70,13 @@ func (s *Server) render(c *fiber.Ctx, status int, page string, v view) error {
 // page built from a catalogue a commit just replaced would be kept under
 // the new revision and served until the next commit.
 func (s *Server) renderCached(c *fiber.Ctx, snap *snapshot, page string, build func() (view, error)) error {
-	key := string(snap.Revision()) + " " + c.Path()
+	return s.renderCachedKey(c, snap, c.Path(), page, build)
+}
+
+// renderCachedKey is renderCached for a page that depends on more than its
+// path: name must tell apart every variant of the page.
+func (s *Server) renderCachedKey(c *fiber.Ctx, snap *snapshot, name, page string, build func() (view, error)) error {
+	key := string(snap.Revision()) + " " + name
 	c.Set(fiber.HeaderLastModified, snap.commit.When.UTC().Format(http.TimeFormat))
 	c.Set(fiber.HeaderCacheControl, "public, max-age=0, must-revalidate")
 	if body, ok := s.pages.get(key); ok {
@@ -79,14 +87,30 @@ func (s *Server) renderCached(c *fiber.Ctx, snap *snapshot, page string, build f
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := s.cfg.Theme.Render(&buf, page, v); err != nil {
+	body, err := s.renderBytes(page, v)
+	if err != nil {
 		return err
 	}
-	body := buf.Bytes()
 	s.pages.put(key, body)
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	return c.Send(body)
+}
+
+// renderBytes executes a page template of the view's look. When an
+// overridden template fails, the built-in theme renders the page instead:
+// an override must not take the site down.
+func (s *Server) renderBytes(page string, v view) ([]byte, error) {
+	var buf bytes.Buffer
+	err := v.look.theme.Render(&buf, page, v)
+	if err == nil || v.look.theme == s.cfg.Theme {
+		return buf.Bytes(), err
+	}
+	s.log.Warn("theme override failed: page rendered with the built-in theme", "page", page, "err", err)
+	buf.Reset()
+	if err := s.cfg.Theme.Render(&buf, page, v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // crumb is one step of a breadcrumb trail; the last has no URL.

@@ -1,0 +1,197 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/aiguillage/aiguillage/content"
+	"github.com/aiguillage/aiguillage/themes"
+)
+
+// codeTheme is the problem code of a theme override that cannot be used.
+const codeTheme = "theme"
+
+// maxLogoBytes bounds a logo read from media/.
+const maxLogoBytes = 1 << 20
+
+// look is how the site looks at one revision: the theme (the built-in one,
+// or it with the content repository's .aiguillage/theme/ overrides), its
+// static files, and the branding of config.yaml. Like the snapshot that
+// holds it, it is immutable.
+type look struct {
+	theme    *themes.Theme
+	assets   *assets
+	brand    brand
+	problems []content.Problem // overrides or logo that could not be used
+}
+
+// brand is the branding of config.yaml as the layout uses it.
+type brand struct {
+	Logo   string // URL of the logo; empty for the theme's own
+	CSS    string // URL of the stylesheet of the colours; empty without colours
+	Footer []link
+}
+
+// looks builds the look of each snapshot from the built-in theme.
+type looks struct {
+	builtin *themes.Theme
+	assets  *assets // the built-in theme's static files
+	store   Store
+	log     *slog.Logger
+}
+
+func newLooks(builtin *themes.Theme, store Store, log *slog.Logger) (*looks, error) {
+	a, err := newAssets(builtin.Static())
+	if err != nil {
+		return nil, err
+	}
+	return &looks{builtin: builtin, assets: a, store: store, log: log}, nil
+}
+
+// next returns the look of cat: prev when no file it depends on changed
+// (changed lists the files a commit touched), a new one otherwise.
+func (ls *looks) next(ctx context.Context, cat *content.Catalog, prev *look, changed []string) *look {
+	logo := cat.Config().Logo
+	if prev != nil && !slices.ContainsFunc(changed, func(name string) bool {
+		return strings.HasPrefix(name, content.ThemeDir) || name == content.ConfigFile || name == logo
+	}) {
+		return prev
+	}
+	return ls.build(ctx, cat)
+}
+
+// build makes the look of cat. It never fails: what cannot be used is
+// logged and reported as a problem, and the built-in theme stands in.
+func (ls *looks) build(ctx context.Context, cat *content.Catalog) *look {
+	l := &look{theme: ls.builtin, assets: ls.assets}
+	if files := cat.ThemeFiles(); len(files) > 0 {
+		ls.override(l, cat, files)
+	}
+	cfg := cat.Config()
+	if css := brandCSS(cfg.Couleurs); css != "" {
+		l.assets = l.assets.with("marque.css", []byte(css))
+		l.brand.CSS = l.assets.url("marque.css")
+	}
+	if cfg.Logo != "" {
+		ls.logo(ctx, l, cat.Revision(), cfg.Logo)
+	}
+	for _, f := range cfg.Pied {
+		l.brand.Footer = append(l.brand.Footer, link{Title: f.Titre, URL: f.URL()})
+	}
+	return l
+}
+
+// override loads the theme with the repository's overrides and checks that
+// its layout renders; on failure the built-in theme stays.
+func (ls *looks) override(l *look, cat *content.Catalog, files []content.File) {
+	rel := make(map[string][]byte, len(files))
+	for _, f := range files {
+		rel[strings.TrimPrefix(f.Name, content.ThemeDir)] = f.Data
+	}
+	theme, err := ls.builtin.Override(rel)
+	var a *assets
+	if err == nil {
+		a, err = newAssets(theme.Static())
+	}
+	if err == nil {
+		err = trialRender(theme, a, cat.Config())
+	}
+	if err != nil {
+		ls.log.Warn("theme override not used: serving the built-in theme", "revision", cat.Revision().Short(), "err", err)
+		l.problems = append(l.problems, content.Problem{File: overrideFile(err, files), Code: codeTheme,
+			Message: "thème : " + err.Error() + " ; le thème intégré reste utilisé jusqu'à la correction"})
+		return
+	}
+	l.theme, l.assets = theme, a
+	ls.log.Info("theme override loaded", "revision", cat.Revision().Short(), "files", len(files))
+}
+
+// trialRender renders the error page, which every page's layout shares,
+// so that a layout that parses but fails when executed is caught here
+// rather than on every request.
+func trialRender(theme *themes.Theme, a *assets, cfg content.SiteConfig) error {
+	v := view{Site: cfg, Title: "essai", Data: errorView{Message: "essai"}, look: &look{theme: theme, assets: a}}
+	var buf bytes.Buffer
+	return theme.Render(&buf, "error", v)
+}
+
+// overrideFile names the override a theme error is about, or the theme
+// folder when the error names none.
+func overrideFile(err error, files []content.File) string {
+	msg := err.Error()
+	for _, f := range files {
+		rel := strings.TrimPrefix(f.Name, content.ThemeDir)
+		// Parse errors name the file, execution errors the template.
+		if strings.Contains(msg, rel) || strings.HasPrefix(rel, "templates/") && strings.Contains(msg, "template: "+path.Base(rel)+":") {
+			return f.Name
+		}
+	}
+	return strings.TrimSuffix(content.ThemeDir, "/")
+}
+
+// logo finds the logo config.yaml names: among the theme's static files,
+// or in media/, read from the repository and served with them.
+func (ls *looks) logo(ctx context.Context, l *look, rev content.Revision, name string) {
+	if rel, ok := strings.CutPrefix(name, content.ThemeDir+"static/"); ok {
+		if l.assets.has(rel) {
+			l.brand.Logo = l.assets.url(rel)
+			return
+		}
+		l.problems = append(l.problems, logoProblem(name, "fichier introuvable"))
+		return
+	}
+	f, err := ls.store.ReadFile(ctx, rev, name)
+	switch {
+	case errors.Is(err, content.ErrNotFound):
+		l.problems = append(l.problems, logoProblem(name, "fichier introuvable"))
+	case err != nil:
+		ls.log.Error("read logo", "file", name, "err", err)
+	case len(f.Data) > maxLogoBytes:
+		l.problems = append(l.problems, logoProblem(name, "fichier de plus de 1 Mo"))
+	default:
+		l.assets = l.assets.with(name, f.Data)
+		l.brand.Logo = l.assets.url(name)
+	}
+}
+
+func logoProblem(name, why string) content.Problem {
+	return content.Problem{File: content.ConfigFile, Field: "logo", Code: codeTheme, Warning: true,
+		Message: fmt.Sprintf("logo : « %s » : %s ; logo par défaut utilisé", name, why)}
+}
+
+// brandCSS is the stylesheet of the site's colours, after the theme's. The
+// accent was checked against white; its tint (the background of labels)
+// is kept only if the accent stays readable on it.
+func brandCSS(c content.Couleurs) string {
+	accent, ok := content.ParseColour(c.Accent)
+	if !ok {
+		return ""
+	}
+	tint := mix(accent, content.White, 0.88)
+	if accent.Contrast(tint) < content.MinContrast {
+		tint = content.White
+	}
+	hover := accent.Darker(0.8)
+	return fmt.Sprintf(":root { --accent: %s; --accent-fond: %s; }\nbutton:hover { background: %s; border-color: %s; }\n",
+		accent, tint, hover, hover)
+}
+
+// mix blends a toward b: f = 0 gives a, f = 1 gives b.
+func mix(a, b content.Colour, f float64) content.Colour {
+	blend := func(x, y uint8) uint8 { return uint8(float64(x) + (float64(y)-float64(x))*f + 0.5) }
+	return content.Colour{R: blend(a.R, b.R), G: blend(a.G, b.G), B: blend(a.B, b.B)}
+}
+
+// themeProblems lists the problems of the current look with the
+// catalogue's, sorted by file.
+func themeProblems(cat []content.Problem, l *look) []content.Problem {
+	out := append(cat, l.problems...)
+	slices.SortStableFunc(out, func(a, b content.Problem) int { return strings.Compare(a.File, b.File) })
+	return out
+}
