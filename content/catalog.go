@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"crypto/sha1"
 	"encoding/hex"
+	"fmt"
 	"maps"
 	"runtime"
 	"slices"
@@ -120,6 +121,12 @@ func parseEntry(f File, refs *Referentials) *fileEntry {
 		e.problems = warnings
 	case strings.HasPrefix(f.Name, settingsDir):
 		e.data = f.Data // synonyms and theme overrides
+	case f.Unread == TooLarge:
+		e.problems = []Problem{{File: f.Name, Code: CodeTooLarge,
+			Message: fmt.Sprintf("fichier trop volumineux : %s, la limite est %s", sizeFR(int(f.Size)), sizeFR(MaxFileSize))}}
+	case f.Unread == Symlink:
+		e.problems = []Problem{{File: f.Name, Code: CodePath,
+			Message: "lien symbolique : remplacez-le par le fichier lui-même (les liens ne sont pas suivis)"}}
 	case isPageFile(f.Name):
 		e.doc, e.problems = Parse(f.Name, f.Data, refs)
 		if e.doc != nil && e.doc.Service != nil {

@@ -241,6 +241,8 @@ func TestCatalogProblemsAndSettings(t *testing.T) {
 		{Name: "README.md", Data: []byte("# Lisez-moi")},
 		{Name: ConfigFile, Data: []byte("fraicheur_mois: -3\n")},
 		{Name: SynonymsFile, Data: []byte("# commentaire\nRSA, Revenu de solidarité active \n\nseul\ncaf,  CAF \n")},
+		{Name: "services/enorme.md", Hash: "e1", Unread: TooLarge, Size: 9 << 20},
+		{Name: "pages/lien.md", Hash: "e2", Unread: Symlink},
 	}
 	c := NewCatalog("r", files, refs)
 	codes := map[string][]string{}
@@ -248,10 +250,12 @@ func TestCatalogProblemsAndSettings(t *testing.T) {
 		codes[p.File] = append(codes[p.File], p.Code)
 	}
 	want := map[string][]string{
-		ConfigFile:        {CodeConfig},
-		"services/Bad.md": {CodePath},
-		"services/a.md":   {CodeBrokenLink, CodeStructure},
-		"services/b.md":   {CodeRequired, CodeRequired, CodeLength},
+		ConfigFile:           {CodeConfig},
+		"services/Bad.md":    {CodePath},
+		"services/a.md":      {CodeBrokenLink, CodeStructure},
+		"services/b.md":      {CodeRequired, CodeRequired, CodeLength},
+		"services/enorme.md": {CodeTooLarge},
+		"pages/lien.md":      {CodePath},
 	}
 	for file, w := range want {
 		if strings.Join(codes[file], ",") != strings.Join(w, ",") {
@@ -263,6 +267,14 @@ func TestCatalogProblemsAndSettings(t *testing.T) {
 	}
 	if _, ok := c.Doc("services/a"); !ok {
 		t.Error("a service with a missing structure must stay served")
+	}
+	for _, p := range c.FileProblems("services/enorme.md") {
+		if !strings.Contains(p.Message, "9,0 Mo") {
+			t.Errorf("too large: %q, want the real size", p.Message)
+		}
+	}
+	if _, ok := c.Doc("services/enorme"); ok {
+		t.Error("an unread file must not be served")
 	}
 	if _, ok := c.Doc("services/b"); ok {
 		t.Error("an invalid service must not be served")

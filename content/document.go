@@ -157,7 +157,21 @@ type File struct {
 	Name string // slash-separated, relative to the repository root
 	Data []byte
 	Hash string // git blob hash, hex
+
+	// Unread says why a store listed the file without its data (Data is
+	// nil): too large to read (Size holds its size) or a symbolic link.
+	Unread UnreadReason
+	Size   int64
 }
+
+// UnreadReason is why a file of the repository was not read.
+type UnreadReason int
+
+const (
+	Read     UnreadReason = iota // the file's data is there
+	TooLarge                     // bigger than a store reads
+	Symlink                      // a symbolic link, never followed
+)
 
 // Revision names a commit by its full hex hash.
 type Revision string

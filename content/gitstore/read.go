@@ -49,8 +49,8 @@ func (h *handle) rootTree(op string, rev content.Revision) (plumbing.Hash, error
 
 // Files returns every Markdown file and every file under .aiguillage/ at
 // rev, sorted by name, with content and blob hash. Other files (media) are
-// left out, and so are files bigger than 8 × content.MaxFileSize (logged at
-// debug level). Blobs are read in parallel through independent handles.
+// left out. Files bigger than 8 × content.MaxFileSize and symbolic links are
+// listed without data (File.Unread says why), so they can be reported. Blobs are read in parallel through independent handles.
 func (s *Store) Files(ctx context.Context, rev content.Revision) ([]content.File, error) {
 	h, err := s.acquire(ctx)
 	if err != nil {
@@ -63,9 +63,14 @@ func (s *Store) Files(ctx context.Context, rev content.Revision) ([]content.File
 	}
 	var files []content.File
 	err = h.walk(root, "", func(name string, e object.TreeEntry) error {
-		if wanted(name) {
-			files = append(files, content.File{Name: name, Hash: e.Hash.String()})
+		if !wanted(name) {
+			return nil
 		}
+		f := content.File{Name: name, Hash: e.Hash.String()}
+		if e.Mode == filemode.Symlink {
+			f.Unread = content.Symlink
+		}
+		files = append(files, f)
 		return nil
 	})
 	if err != nil {
@@ -77,7 +82,7 @@ func (s *Store) Files(ctx context.Context, rev content.Revision) ([]content.File
 		return nil, fmt.Errorf("gitstore: files at %s: %w", rev.Short(), err)
 	}
 	if skipped > 0 {
-		files = slices.DeleteFunc(files, func(f content.File) bool { return f.Data == nil })
+		s.log.Debug("gitstore: files too large to read", "count", skipped, "rev", rev.Short())
 	}
 	slices.SortFunc(files, func(a, b content.File) int { return strings.Compare(a.Name, b.Name) })
 	return files, nil
@@ -106,7 +111,8 @@ func (s *Store) fillBlobs(ctx context.Context, h *handle, files []content.File) 
 }
 
 // readBlobs fills files[i].Data, one goroutine per handle. Files too big to
-// serve keep a nil Data; their number is returned.
+// serve keep a nil Data and are marked content.TooLarge with their size;
+// their number is returned.
 func (s *Store) readBlobs(ctx context.Context, handles []*handle, files []content.File) (int, error) {
 	var next, skipped atomic.Int64
 	var wg sync.WaitGroup
@@ -121,9 +127,12 @@ func (s *Store) readBlobs(ctx context.Context, handles []*handle, files []conten
 					return
 				}
 				f := &files[j]
-				data, err := h.smallBlob(plumbing.NewHash(f.Hash))
+				if f.Unread != content.Read {
+					continue
+				}
+				data, size, err := h.smallBlob(plumbing.NewHash(f.Hash))
 				if errors.Is(err, errTooBig) {
-					s.log.Debug("gitstore: file too large, skipped", "file", f.Name)
+					f.Unread, f.Size = content.TooLarge, size
 					skipped.Add(1)
 					continue
 				}
@@ -148,16 +157,18 @@ func (s *Store) readBlobs(ctx context.Context, handles []*handle, files []conten
 
 var errTooBig = errors.New("file too large")
 
-// smallBlob reads a blob unless it is bigger than maxBlob.
-func (h *handle) smallBlob(hash plumbing.Hash) ([]byte, error) {
+// smallBlob reads a blob unless it is bigger than maxBlob; it returns the
+// blob's size either way.
+func (h *handle) smallBlob(hash plumbing.Hash) ([]byte, int64, error) {
 	o, err := h.object(plumbing.BlobObject, hash)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if o.Size() > maxBlob {
-		return nil, errTooBig
+		return nil, o.Size(), errTooBig
 	}
-	return readAll(o)
+	data, err := readAll(o)
+	return data, o.Size(), err
 }
 
 // walk calls fn for every file (see isFile) under the tree root, with its
@@ -173,7 +184,7 @@ func (h *handle) walk(root plumbing.Hash, prefix string, fn func(name string, e 
 			if err := h.walk(e.Hash, prefix+e.Name+"/", fn); err != nil {
 				return err
 			}
-		case isFile(e):
+		case isFile(e) || e.Mode == filemode.Symlink:
 			if err := fn(prefix+e.Name, e); err != nil {
 				return err
 			}

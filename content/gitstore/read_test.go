@@ -124,10 +124,16 @@ func TestReads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := names(files), []string{".aiguillage/config.yaml", "a.md", "services/x.md", "sub/dir/b.md"}; !slices.Equal(got, want) {
-		t.Errorf("Files(rev1) = %v, want %v (no media, no big file)", got, want)
+	if got, want := names(files), []string{".aiguillage/config.yaml", "a.md", "big.md", "services/x.md", "sub/dir/b.md"}; !slices.Equal(got, want) {
+		t.Errorf("Files(rev1) = %v, want %v (no media)", got, want)
 	}
 	for _, f := range files {
+		if f.Name == "big.md" {
+			if f.Unread != content.TooLarge || f.Data != nil || f.Size <= maxBlob {
+				t.Errorf("big.md = {Unread %v, Size %d, %d bytes}, want TooLarge, its size, no data", f.Unread, f.Size, len(f.Data))
+			}
+			continue
+		}
 		if want := git(t, dir, "rev-parse", string(rev1)+":"+f.Name); f.Hash != want {
 			t.Errorf("%s hash %s, want %s", f.Name, f.Hash, want)
 		}
@@ -139,7 +145,7 @@ func TestReads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := names(files), []string{".aiguillage/config.yaml", "a.md", "c.md", "services/x.md"}; !slices.Equal(got, want) {
+	if got, want := names(files), []string{".aiguillage/config.yaml", "a.md", "big.md", "c.md", "services/x.md"}; !slices.Equal(got, want) {
 		t.Errorf("Files(rev2) = %v, want %v", got, want)
 	}
 
@@ -265,4 +271,42 @@ func TestReadAfterRepack(t *testing.T) {
 		t.Errorf("main = %s, want %s", got, c2.Revision)
 	}
 	git(t, dir, "fsck", "--strict")
+}
+
+// TestFilesListsUnreadable checks that a page too large to read and a
+// symbolic link pushed from outside are listed without data, marked, so
+// that they are reported rather than silently left out.
+func TestFilesListsUnreadable(t *testing.T) {
+	requireGit(t)
+	s, dir := seeded(t)
+	work := filepath.Join(t.TempDir(), "work")
+	git(t, t.TempDir(), "clone", "-q", dir, work)
+	big := bytes.Repeat([]byte("x"), maxBlob+1)
+	if err := os.WriteFile(filepath.Join(work, "services", "enorme.md"), append([]byte("---\nnom: Énorme\n---\n"), big...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("/etc/passwd", filepath.Join(work, "pages", "lien.md")); err != nil {
+		t.Fatal(err)
+	}
+	git(t, work, "add", "-A")
+	git(t, work, "commit", "-q", "-m", "gros fichier et lien")
+	git(t, work, "push", "-q", "origin", "HEAD:main")
+
+	files, err := s.Files(context.Background(), head(t, s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]content.File{}
+	for _, f := range files {
+		got[f.Name] = f
+	}
+	if f := got["services/enorme.md"]; f.Unread != content.TooLarge || f.Data != nil || f.Size != int64(maxBlob+1+len("---\nnom: Énorme\n---\n")) {
+		t.Errorf("big file = {Unread %v, Size %d, %d bytes}, want TooLarge with its size and no data", f.Unread, f.Size, len(f.Data))
+	}
+	if f := got["pages/lien.md"]; f.Unread != content.Symlink || f.Data != nil {
+		t.Errorf("symlink = {Unread %v, %q}, want Symlink without data", f.Unread, f.Data)
+	}
+	if f := got["services/epicerie-sociale-cluny.md"]; f.Unread != content.Read || len(f.Data) == 0 {
+		t.Errorf("regular file = {Unread %v, %d bytes}, want read", f.Unread, len(f.Data))
+	}
 }
