@@ -47,7 +47,8 @@ func (p Problem) Error() string {
 		b.WriteString(strconv.Itoa(p.Line))
 	}
 	b.WriteString(": ")
-	if p.Field != "" {
+	// Most messages already open with the field ("nom : champ obligatoire").
+	if p.Field != "" && !strings.HasPrefix(p.Message, p.Field) {
 		b.WriteString(p.Field)
 		b.WriteString(": ")
 	}
