@@ -18,7 +18,7 @@ import (
 // Benchmarks run on repositories made by gen.py, cached under
 // $TMPDIR/aiguillage-bench/s<services>-c<commits> and reused across runs.
 // Generating 100,000 commits takes about 15 minutes on 2 cores: the first
-// run needs -timeout 0 (or generate beforehand, see BENCH_NOTES.md).
+// run needs -timeout 0 (or generate beforehand, see BENCHMARKS.md at the root).
 // AIGUILLAGE_BENCH_COMMITS overrides the history length (default 100000).
 
 const benchServices = 10000
