@@ -1,0 +1,76 @@
+package themes_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+)
+
+// TestScreenshots writes PNG screenshots of the main pages, at a desktop
+// and a phone width, into the folder named by $AIGUILLAGE_SCREENSHOTS:
+//
+//	AIGUILLAGE_SCREENSHOTS=$PWD/docs/screenshots go test -run TestScreenshots ./themes/
+//
+// Each image is clipped to a fixed height so the files stay small.
+func TestScreenshots(t *testing.T) {
+	dir := os.Getenv("AIGUILLAGE_SCREENSHOTS")
+	if dir == "" {
+		t.Skip("set AIGUILLAGE_SCREENSHOTS=folder to write screenshots")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	e := browserEnv(t)
+	theme := os.Getenv("AIGUILLAGE_SCREENSHOTS_THEME")
+	if theme == "" {
+		theme = "default"
+	}
+	pages := []struct{ name, path string }{
+		{"accueil", "/"},
+		{"recherche", searchPath},
+		{"service", servicePath},
+		{"structure", structurePath},
+		{"historique", servicePath + "/historique"},
+	}
+	sizes := []struct{ width, height int64 }{{1280, 1600}, {360, 1400}}
+	for _, size := range sizes {
+		ctx := e.tab(t, size.width)
+		for _, p := range pages {
+			navigate(t, ctx, e.url(theme, p.path))
+			png, err := chromedp.Run(ctx, clippedScreenshot(size.width, size.height))
+			if err != nil {
+				t.Fatalf("%s at %d px: %v", p.name, size.width, err)
+			}
+			name := filepath.Join(dir, fmt.Sprintf("%s-%d.png", p.name, size.width))
+			if theme != "default" {
+				name = filepath.Join(dir, fmt.Sprintf("%s-%s-%d.png", p.name, theme, size.width))
+			}
+			if err := os.WriteFile(name, png, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("wrote %s (%d bytes)", name, len(png))
+		}
+	}
+}
+
+// clippedScreenshot captures the top width×height CSS pixels of the page,
+// beyond the viewport if the page is longer, at a device scale of 1.
+func clippedScreenshot(width, height int64) chromedp.Action[[]byte] {
+	return func(ctx context.Context, t *chromedp.Target) ([]byte, error) {
+		res, err := cdp.Call(ctx, t, page.CaptureScreenshot, page.CaptureScreenshotParams{
+			Format:                page.CaptureScreenshotFormatPng,
+			CaptureBeyondViewport: new(true),
+			Clip:                  &page.Viewport{X: 0, Y: 0, Width: float64(width), Height: float64(height), Scale: 1},
+		})
+		if err != nil {
+			return nil, err
+		}
+		return res.Data, nil
+	}
+}
