@@ -125,8 +125,7 @@ func parseEntry(f File, refs *Referentials) *fileEntry {
 		e.problems = []Problem{{File: f.Name, Code: CodeTooLarge,
 			Message: fmt.Sprintf("fichier trop volumineux : %s, la limite est %s", sizeFR(int(f.Size)), sizeFR(MaxFileSize))}}
 	case f.Unread == Symlink:
-		e.problems = []Problem{{File: f.Name, Code: CodePath,
-			Message: "lien symbolique : remplacez-le par le fichier lui-même (les liens ne sont pas suivis)"}}
+		e.problems = []Problem{{File: f.Name, Code: CodeSymlink, Message: SymlinkMessage}}
 	case isPageFile(f.Name):
 		e.doc, e.problems = Parse(f.Name, f.Data, refs)
 		if e.doc != nil && e.doc.Service != nil {
@@ -135,6 +134,9 @@ func parseEntry(f File, refs *Referentials) *fileEntry {
 	}
 	return e
 }
+
+// SymlinkMessage explains why a page that is a symbolic link is refused.
+const SymlinkMessage = "lien symbolique : le serveur ne publie que des fichiers ; remplacez le lien par le fichier lui-même"
 
 // isPageFile reports whether a file is meant to be a page: a .md file in
 // one of the page folders (valid name or not).

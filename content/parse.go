@@ -18,6 +18,7 @@ import (
 const (
 	CodePath         = "path"          // the file name is not a page name
 	CodeTooLarge     = "too_large"     // the file exceeds MaxFileSize
+	CodeSymlink      = "symlink"       // the file is a symbolic link, never followed
 	CodeEncoding     = "encoding"      // the file is not UTF-8
 	CodeFrontMatter  = "front_matter"  // missing or unclosed --- delimiters
 	CodeYAML         = "yaml"          // YAML syntax error

@@ -54,13 +54,30 @@ type serviceView struct {
 	Pro                                        *content.Pro // nil for anonymous visitors: always, until accounts exist
 	Updated, Verified                          string
 	Stale                                      bool
+	Share                                      share
+	Map                                        *mapData // nil without coordinates
 }
 
-func (s *Server) serviceView(c *fiber.Ctx, cat *snapshot, doc *content.Document) (view, error) {
+// serviceView is the service page; public is its public URL, for the
+// texts sent by e-mail or SMS.
+func (s *Server) serviceView(c *fiber.Ctx, cat *snapshot, doc *content.Document, public string) (view, error) {
+	data, err := s.serviceData(cat, doc)
+	if err != nil {
+		return view{}, err
+	}
+	data.Share = s.share(doc.Title(), data.StatusAlert, data.Place, public)
+	data.Map = s.newMap(cat.Config(), placePoint(data.Place, doc.Title(), ""))
+	v := s.viewAt(c, cat, doc.Title(), data)
+	v.Description = s.summary(doc, 160)
+	return v, nil
+}
+
+// serviceData is what the service page and its printable sheet show.
+func (s *Server) serviceData(cat *snapshot, doc *content.Document) (serviceView, error) {
 	svc := doc.Service
 	html, err := s.renderBody(cat.Catalog, doc)
 	if err != nil {
-		return view{}, err
+		return serviceView{}, err
 	}
 	refs := s.cfg.Refs
 	data := serviceView{
@@ -100,9 +117,7 @@ func (s *Server) serviceView(c *fiber.Ctx, cat *snapshot, doc *content.Document)
 	data.Place = s.servicePlace(svc, structAddr, fallbackHours)
 	data.StatusAlert = s.statusAlert(svc)
 	data.Infos = s.infoAlerts(svc)
-	v := s.viewAt(c, cat, doc.Title(), data)
-	v.Description = s.summary(doc, 160)
-	return v, nil
+	return data, nil
 }
 
 // servicePlace is where the service receives people: its own address, else
@@ -377,8 +392,11 @@ func languageNames(codes []string) []string {
 	return out
 }
 
-// dayHours is one line of the opening-hours table.
-type dayHours struct{ Day, Hours string }
+// dayHours is one line of the opening-hours table; Open when it has hours.
+type dayHours struct {
+	Day, Hours string
+	Open       bool
+}
 
 // week lays out opening hours day by day; nil when there are none or they
 // cannot be read (the page then shows them as written).
@@ -402,7 +420,7 @@ func (s *Server) week(hours string) []dayHours {
 		if d.Comment != "" {
 			text += " (" + d.Comment + ")"
 		}
-		out = append(out, dayHours{Day: d.Label, Hours: text})
+		out = append(out, dayHours{Day: d.Label, Hours: text, Open: len(d.Ranges) > 0})
 	}
 	return out
 }

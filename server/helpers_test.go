@@ -81,6 +81,7 @@ telephone: "03 85 99 00 11"
 courriel: "epicerie@cluny.example.org"
 site_web: "https://cluny.example.org/epicerie"
 langues: [fr, ar]
+justificatifs: ["Justificatif de ressources", "Pièce d'identité"]
 date_maj: 2026-10-02
 verifie_le: 2026-09-15
 pro:

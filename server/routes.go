@@ -47,6 +47,7 @@ func (s *Server) routes() {
 	app.Get("/structures", s.listKind(content.KindStructure))
 	app.Get("/pages", s.listKind(content.KindPage))
 	app.Get("/services", func(c *fiber.Ctx) error { return c.Redirect("/recherche", fiber.StatusSeeOther) })
+	app.Get("/services/:slug/fiche", s.showSheet)
 	for _, kind := range content.Kinds {
 		base := "/" + string(kind) + "/:slug"
 		app.Get(base, s.showDocument)

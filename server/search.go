@@ -230,6 +230,7 @@ type searchView struct {
 	Start        int
 	Pager        *pager
 	Error        string
+	Map          *mapData // the hits of this page that have coordinates
 }
 
 type option struct {
@@ -302,6 +303,8 @@ func (s *Server) fillResults(c *fiber.Ctx, q search.Query, data *searchView) {
 	for _, h := range res.Hits {
 		data.Hits = append(data.Hits, s.hitView(h))
 	}
+	cat := s.live.catalog()
+	data.Map = s.newMap(cat.Config(), hitPoints(cat.Catalog, res.Hits))
 	data.Facets = s.facetViews(res.Facets)
 	for _, v := range res.Facets["ouvert"] {
 		if v.Value == "ouvert" {

@@ -26,6 +26,14 @@ func activeMarkup(t testing.TB, body string) []string {
 			switch n.Data {
 			case "script":
 				src := attr(n, "src")
+				if attr(n, "type") == "application/json" && src == "" {
+					// A data block (a map's points): never run, but it must
+					// be one JSON value the parser did not cut short.
+					if n.FirstChild == nil || n.FirstChild.NextSibling != nil || !json.Valid([]byte(n.FirstChild.Data)) {
+						found = append(found, "<script type=application/json> not JSON")
+					}
+					break
+				}
 				if !strings.HasPrefix(src, "/static/") || n.FirstChild != nil {
 					found = append(found, "<script src="+src+">")
 				}

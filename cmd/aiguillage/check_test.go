@@ -39,9 +39,9 @@ func brokenFiles() []broken {
 		{"services/sous-dossier/x.md", strings.Replace(svc, "%s", "Sous-dossier", 1), content.CodePath, "", false, true},
 		{"services/Majuscules.md", strings.Replace(svc, "%s", "Majuscules", 1), content.CodePath, "", false, true},
 		{"services/enorme.md", big, content.CodeTooLarge, "", false, true},
-		// A symbolic link out of the work tree: git would store the link,
-		// and the server ignores it. Reported in a work tree only.
-		{"services/lien.md", "", codeSymlink, "", false, false},
+		// A symbolic link out of the work tree: git stores the link, which
+		// is reported, never followed.
+		{"services/lien.md", "", content.CodeSymlink, "", false, true},
 	}
 }
 
@@ -54,7 +54,7 @@ func brokenTree(t *testing.T) string {
 	outside := filepath.Join(t.TempDir(), "dehors.md")
 	writeFiles(t, filepath.Dir(outside), map[string]string{"dehors.md": strings.Replace(brokenFiles()[3].data, "Deux points", "Hors du dépôt", 1)})
 	for _, b := range brokenFiles() {
-		if b.code == codeSymlink {
+		if b.code == content.CodeSymlink {
 			if err := os.Symlink(outside, filepath.Join(dir, b.file)); err != nil {
 				t.Fatal(err)
 			}

@@ -16,10 +16,6 @@ import (
 	"github.com/aiguillage/aiguillage/content/gitstore"
 )
 
-// codeSymlink is the problem code of a page that is a symbolic link: git
-// stores the link, not the file, and the server does not publish it.
-const codeSymlink = "symlink"
-
 // fileSet is what check reads of a repository: the files to parse, and
 // problems of files it could not hand to the parser.
 type fileSet struct {
@@ -151,8 +147,7 @@ func unreadable(d fs.DirEntry, name string) (*content.Problem, error) {
 		return nil, nil
 	}
 	if d.Type()&fs.ModeSymlink != 0 {
-		return &content.Problem{File: name, Code: codeSymlink,
-			Message: "lien symbolique : le serveur ne publie que des fichiers ; remplacez le lien par le fichier lui-même"}, nil
+		return &content.Problem{File: name, Code: content.CodeSymlink, Message: content.SymlinkMessage}, nil
 	}
 	info, err := d.Info()
 	if err != nil {
