@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -159,10 +160,24 @@ func benchQueries(b *testing.B) []Query {
 	return qs
 }
 
-func reportLatencies(b *testing.B, lat []time.Duration) {
+// cpuTime is the CPU time (user + system) the process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// reportLatencies reports percentiles of lat, the rate, and the CPU time
+// per query since cpu0 (every goroutine's, the garbage collector's
+// included), which depends much less than wall time on what else the
+// machine runs.
+func reportLatencies(b *testing.B, lat []time.Duration, cpu0 time.Duration) {
 	if len(lat) == 0 {
 		return
 	}
+	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(len(lat)), "cpu-ms/query")
 	slices.Sort(lat)
 	at := func(p float64) float64 {
 		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
@@ -184,6 +199,7 @@ func BenchmarkSearch(b *testing.B) {
 	}
 	b.Run("single", func(b *testing.B) {
 		lat := make([]time.Duration, 0, b.N)
+		cpu0 := cpuTime()
 		for i := 0; i < b.N; i++ {
 			start := time.Now()
 			if _, err := ix.Search(ctx, qs[i%len(qs)]); err != nil {
@@ -191,13 +207,14 @@ func BenchmarkSearch(b *testing.B) {
 			}
 			lat = append(lat, time.Since(start))
 		}
-		reportLatencies(b, lat)
+		reportLatencies(b, lat, cpu0)
 	})
 	b.Run("8clients", func(b *testing.B) {
 		var mu sync.Mutex
 		var lat []time.Duration
 		b.SetParallelism((8 + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
 		var next int64
+		cpu0 := cpuTime()
 		b.RunParallel(func(pb *testing.PB) {
 			var mine []time.Duration
 			for pb.Next() {
@@ -216,7 +233,7 @@ func BenchmarkSearch(b *testing.B) {
 			lat = append(lat, mine...)
 			mu.Unlock()
 		})
-		reportLatencies(b, lat)
+		reportLatencies(b, lat, cpu0)
 		b.ReportMetric(rssMB(), "MB-rss")
 	})
 }

@@ -369,9 +369,9 @@ func locationQuery(c territory.Commune, rayonKm float64) query.Query {
 }
 
 // bleveQuery combines the text (or everything, to browse) with the
-// location filter, which does not score. Inactive services are left out
-// in Go (meta.inactive): a must-not clause costs bleve a pass over every
-// document.
+// location, which does not score (see restrictQuery). Inactive services
+// are left out in Go (meta.inactive): a must-not clause costs bleve a pass
+// over every document.
 func bleveQuery(must query.Query, loc query.Query) query.Query {
 	if must == nil {
 		must = bleve.NewMatchAllQuery()
@@ -379,8 +379,5 @@ func bleveQuery(must query.Query, loc query.Query) query.Query {
 	if loc == nil {
 		return must
 	}
-	bq := bleve.NewBooleanQuery()
-	bq.AddMust(must)
-	bq.AddFilter(loc)
-	return bq
+	return &restrictQuery{text: must, within: loc}
 }
