@@ -45,6 +45,7 @@ type fileEntry struct {
 	doc      *Document
 	problems []Problem
 	data     []byte // kept for the files under .aiguillage/ only
+	unread   UnreadReason
 }
 
 // NewCatalog parses every file of a revision, in parallel.
@@ -107,11 +108,18 @@ func parseAll(files []File, refs *Referentials) []*fileEntry {
 }
 
 func parseEntry(f File, refs *Referentials) *fileEntry {
-	e := &fileEntry{name: f.Name, hash: f.Hash}
+	e := &fileEntry{name: f.Name, hash: f.Hash, unread: f.Unread}
 	if e.hash == "" {
 		e.hash = BlobHash(f.Data)
 	}
+	// Unread files first: a settings file or theme override that is a
+	// symbolic link or too big is reported, and never used as empty.
 	switch {
+	case f.Unread == TooLarge:
+		e.problems = []Problem{{File: f.Name, Code: CodeTooLarge,
+			Message: fmt.Sprintf("fichier trop volumineux : %s, la limite est %s", sizeFR(int(f.Size)), sizeFR(MaxFileSize))}}
+	case f.Unread == Symlink:
+		e.problems = []Problem{{File: f.Name, Code: CodeSymlink, Message: SymlinkMessage}}
 	case f.Name == ConfigFile:
 		e.data = f.Data
 		_, warnings, err := readSiteConfig(f.Data)
@@ -121,11 +129,6 @@ func parseEntry(f File, refs *Referentials) *fileEntry {
 		e.problems = warnings
 	case strings.HasPrefix(f.Name, settingsDir):
 		e.data = f.Data // synonyms and theme overrides
-	case f.Unread == TooLarge:
-		e.problems = []Problem{{File: f.Name, Code: CodeTooLarge,
-			Message: fmt.Sprintf("fichier trop volumineux : %s, la limite est %s", sizeFR(int(f.Size)), sizeFR(MaxFileSize))}}
-	case f.Unread == Symlink:
-		e.problems = []Problem{{File: f.Name, Code: CodeSymlink, Message: SymlinkMessage}}
 	case isPageFile(f.Name):
 		e.doc, e.problems = Parse(f.Name, f.Data, refs)
 		if e.doc != nil && e.doc.Service != nil {
@@ -329,7 +332,7 @@ func (c *Catalog) Config() SiteConfig {
 func (c *Catalog) ThemeFiles() []File {
 	var out []File
 	for name, e := range c.files {
-		if strings.HasPrefix(name, ThemeDir) {
+		if strings.HasPrefix(name, ThemeDir) && e.unread == Read {
 			out = append(out, File{Name: name, Hash: e.hash, Data: e.data})
 		}
 	}

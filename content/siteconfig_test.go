@@ -160,11 +160,20 @@ func TestThemeFiles(t *testing.T) {
 		{Name: ThemeDir + "templates/home.html", Data: []byte("x")},
 		{Name: ConfigFile, Data: []byte("nom: R\n")},
 		{Name: "media/logo.png", Data: []byte("PNG")},
+		// Not read: reported, never used as an empty override.
+		{Name: ThemeDir + "templates/layout.html", Hash: "e1", Unread: Symlink},
+		{Name: ThemeDir + "static/enorme.png", Hash: "e2", Unread: TooLarge, Size: 9 << 20},
+		{Name: ConfigFile + ".bak", Hash: "e3", Unread: Symlink},
 	}
 	c := NewCatalog("r", files, testRefs(t))
 	got := c.ThemeFiles()
 	if len(got) != 2 || got[0].Name != ThemeDir+"static/theme.css" || string(got[1].Data) != "x" || got[0].Hash == "" {
 		t.Fatalf("ThemeFiles = %+v", got)
+	}
+	for name, code := range map[string]string{ThemeDir + "templates/layout.html": CodeSymlink, ThemeDir + "static/enorme.png": CodeTooLarge, ConfigFile + ".bak": CodeSymlink} {
+		if p := c.FileProblems(name); len(p) != 1 || p[0].Code != code {
+			t.Errorf("%s: problems %+v, want one %s", name, p, code)
+		}
 	}
 	next := c.Apply("s", nil, []string{ThemeDir + "templates/home.html"})
 	if got := next.ThemeFiles(); len(got) != 1 {
