@@ -17,7 +17,10 @@ import (
 //
 //	AIGUILLAGE_SCREENSHOTS=$PWD/docs/screenshots go test -run TestScreenshots ./themes/
 //
-// Each image is clipped to a fixed height so the files stay small.
+// Each image is clipped to a fixed height so the files stay small; the
+// committed ones were then quantised with pngquant (Debian package):
+//
+//	pngquant --force --ext .png --quality 80-95 docs/screenshots/*.png
 func TestScreenshots(t *testing.T) {
 	dir := os.Getenv("AIGUILLAGE_SCREENSHOTS")
 	if dir == "" {
