@@ -3,6 +3,7 @@ package search
 import (
 	"html"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -11,25 +12,102 @@ import (
 // excerptBytes is the approximate length of an excerpt.
 const excerptBytes = 220
 
+// wordTerms analyses text as the index's analyzer does, word by word, with
+// a memo of each word's term. Every filter of the French chain (lower
+// case, elision, folding, stop words, stemming) maps one token to at most
+// one term from the token's bytes alone, so the memo gives exactly the
+// analyzer's terms; only the tokenizer runs on each excerpt. The memo
+// holds the words of the indexed texts, a bounded vocabulary; it is
+// cleared if it ever grows past maxWordTerms.
+type wordTerms struct {
+	a       analysis.Analyzer
+	tok     analysis.Tokenizer     // nil: no memo possible, Analyze each text
+	filters []analysis.TokenFilter // a's filters, applied to one word at a time
+	mu      sync.RWMutex
+	memo    map[string]string // raw word → term ("" when dropped)
+}
+
+// maxWordTerms bounds wordTerms' memo.
+const maxWordTerms = 500_000
+
+func newWordTerms(a analysis.Analyzer) *wordTerms {
+	w := &wordTerms{a: a, memo: map[string]string{}}
+	if da, ok := a.(*analysis.DefaultAnalyzer); ok && len(da.CharFilters) == 0 {
+		w.tok, w.filters = da.Tokenizer, da.TokenFilters
+	}
+	return w
+}
+
+// word is one analysed word of a text: its term and byte offsets.
+type word struct {
+	term       string
+	start, end int
+}
+
+// analyze returns the words of text that the analyzer keeps.
+func (w *wordTerms) analyze(text string) []word {
+	if w.tok == nil {
+		toks := w.a.Analyze([]byte(text))
+		out := make([]word, len(toks))
+		for i, t := range toks {
+			out[i] = word{string(t.Term), t.Start, t.End}
+		}
+		return out
+	}
+	toks := w.tok.Tokenize([]byte(text))
+	out := make([]word, 0, len(toks))
+	for _, t := range toks {
+		if term := w.term(t); term != "" {
+			out = append(out, word{term, t.Start, t.End})
+		}
+	}
+	return out
+}
+
+// term returns the term of one token, through the memo.
+func (w *wordTerms) term(t *analysis.Token) string {
+	w.mu.RLock()
+	term, ok := w.memo[string(t.Term)]
+	w.mu.RUnlock()
+	if ok {
+		return term
+	}
+	raw := string(t.Term)
+	ts := analysis.TokenStream{&analysis.Token{Term: t.Term, Start: t.Start, End: t.End, Position: 1, Type: t.Type}}
+	for _, f := range w.filters {
+		ts = f.Filter(ts)
+	}
+	if len(ts) > 0 {
+		term = string(ts[0].Term)
+	}
+	w.mu.Lock()
+	if len(w.memo) >= maxWordTerms {
+		clear(w.memo)
+	}
+	w.memo[raw] = term
+	w.mu.Unlock()
+	return term
+}
+
 // excerpt returns the passage of text (about excerptBytes long) holding the
 // most query terms, HTML-escaped, with the words whose analysed form is in
 // marks wrapped in <mark>. Matching through the index's analyzer highlights
 // "hébergées" for the query "hebergement". Offsets are those of the
 // original text because folding is a token filter, not a char filter.
-func excerpt(text string, a analysis.Analyzer, marks map[string]bool, phrases [][]string) string {
+func excerpt(text string, a *wordTerms, marks map[string]bool, phrases [][]string) string {
 	if text == "" {
 		return ""
 	}
-	var hits []*analysis.Token
+	var hits []word
 	if len(marks)+len(phrases) > 0 {
-		toks := a.Analyze([]byte(text))
+		toks := a.analyze(text)
 		for i := 0; i < len(toks); i++ {
-			if marks[string(toks[i].Term)] {
+			if marks[toks[i].term] {
 				hits = append(hits, toks[i])
 				continue
 			}
 			if n := phraseAt(toks, i, phrases); n > 0 {
-				hits = append(hits, &analysis.Token{Start: toks[i].Start, End: toks[i+n-1].End})
+				hits = append(hits, word{start: toks[i].start, end: toks[i+n-1].end})
 				i += n - 1
 			}
 		}
@@ -39,14 +117,14 @@ func excerpt(text string, a analysis.Analyzer, marks map[string]bool, phrases []
 		best, bestN := 0, 0
 		for i := range hits {
 			n := 0
-			for j := i; j < len(hits) && hits[j].End-hits[i].Start <= excerptBytes; j++ {
+			for j := i; j < len(hits) && hits[j].end-hits[i].start <= excerptBytes; j++ {
 				n++
 			}
 			if n > bestN {
 				best, bestN = i, n
 			}
 		}
-		start = hits[best].Start
+		start = hits[best].start
 		if back := sentenceStart(text, start); start-back < excerptBytes/2 {
 			start = back
 		} else {
@@ -63,14 +141,14 @@ func excerpt(text string, a analysis.Analyzer, marks map[string]bool, phrases []
 	}
 	pos := start
 	for _, t := range hits {
-		if t.Start < pos || t.End > end {
+		if t.start < pos || t.end > end {
 			continue
 		}
-		b.WriteString(html.EscapeString(text[pos:t.Start]))
+		b.WriteString(html.EscapeString(text[pos:t.start]))
 		b.WriteString("<mark>")
-		b.WriteString(html.EscapeString(text[t.Start:t.End]))
+		b.WriteString(html.EscapeString(text[t.start:t.end]))
 		b.WriteString("</mark>")
-		pos = t.End
+		pos = t.end
 	}
 	b.WriteString(html.EscapeString(text[pos:end]))
 	if end < len(text) {
@@ -80,7 +158,7 @@ func excerpt(text string, a analysis.Analyzer, marks map[string]bool, phrases []
 }
 
 // phraseAt returns the length of the longest phrase starting at toks[i].
-func phraseAt(toks analysis.TokenStream, i int, phrases [][]string) int {
+func phraseAt(toks []word, i int, phrases [][]string) int {
 	best := 0
 	for _, ph := range phrases {
 		if len(ph) <= best || i+len(ph) > len(toks) {
@@ -88,7 +166,7 @@ func phraseAt(toks analysis.TokenStream, i int, phrases [][]string) int {
 		}
 		ok := true
 		for j, s := range ph {
-			if string(toks[i+j].Term) != s {
+			if toks[i+j].term != s {
 				ok = false
 				break
 			}

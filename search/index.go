@@ -50,6 +50,7 @@ type Index struct {
 	bi       bleve.Index
 	analyzer analysis.Analyzer // stemmed French analysis, as indexed
 	words    analysis.Analyzer // same without stemming (typo dictionary)
+	excerpts *wordTerms        // analyzer's terms of excerpt words, memoised
 	paris    *time.Location
 	open     *openCache
 
@@ -105,6 +106,7 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 		_ = bi.Close()
 		return nil, errors.New("search: open: analyzers missing from the mapping")
 	}
+	ix.excerpts = newWordTerms(ix.analyzer)
 	st.synonyms = newSynonymSet(nil, ix.analyzer, ix.words)
 	ix.state.Store(st)
 	return ix, nil

@@ -149,7 +149,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	to := min(from+q.Limit, len(kept))
 	for _, c := range kept[from:to] {
 		h := ix.hit(c)
-		h.Extrait = excerpt(c.m.Text, ix.analyzer, p.marks, p.phrases)
+		h.Extrait = excerpt(c.m.Text, ix.excerpts, p.marks, p.phrases)
 		res.Hits = append(res.Hits, h)
 	}
 	res.Took = time.Since(start)

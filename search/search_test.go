@@ -302,7 +302,7 @@ func TestExcerpt(t *testing.T) {
 	long := strings.Repeat("Texte sans rapport avec la demande. ", 30) + "Ici on parle de <surendettement> & de dettes. " +
 		strings.Repeat("Encore du texte. ", 30)
 	p := ix.parseText("surendettement", ix.state.Load())
-	got := excerpt(long, ix.analyzer, p.marks, p.phrases)
+	got := excerpt(long, ix.excerpts, p.marks, p.phrases)
 	if !strings.Contains(got, "&lt;<mark>surendettement</mark>&gt; &amp; de <mark>dettes</mark>") {
 		t.Errorf("excerpt %q", got)
 	}
