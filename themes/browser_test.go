@@ -292,6 +292,8 @@ func (e *env) diffPath() string {
 
 // tab opens a new tab, closed at the end of the test, with a viewport of
 // width×900 CSS pixels. Every action in it must finish within a minute.
+// The test fails if a page of ours throws an uncaught exception or logs an
+// error (a script or style refused by the CSP, a missing asset…).
 func (e *env) tab(t *testing.T, width int64) context.Context {
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(e.browser)
@@ -299,9 +301,48 @@ func (e *env) tab(t *testing.T, width int64) context.Context {
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 900)); err != nil {
 		t.Fatalf("open tab: %v", err)
 	}
+	var mu sync.Mutex
+	var errs []string
+	messages := chromedp.Console(ctx)
+	go func() {
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			if m.Type != chromedp.ConsoleException && m.Type != chromedp.ConsoleError {
+				continue
+			}
+			if m.URL != "" && !e.ours(m.URL) {
+				continue // map tiles from the internet, unreachable here
+			}
+			if strings.HasPrefix(m.Text, "Failed to load resource") && !strings.Contains(m.URL, "/static/") {
+				continue // a page answering 404 on purpose; a missing asset counts
+			}
+			mu.Lock()
+			errs = append(errs, fmt.Sprintf("%s: %s", m.URL, m.Text))
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() { // runs before cancel: cleanups run last in, first out
+		mu.Lock()
+		defer mu.Unlock()
+		for _, msg := range errs {
+			t.Errorf("browser console: %s", msg)
+		}
+	})
 	tctx, tcancel := context.WithTimeout(ctx, time.Minute)
 	t.Cleanup(tcancel)
 	return tctx
+}
+
+// ours reports whether url is served by one of the test servers.
+func (e *env) ours(url string) bool {
+	for _, base := range e.urls {
+		if strings.HasPrefix(url, base+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // do runs actions in ctx and fails the test on error.
