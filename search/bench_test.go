@@ -43,6 +43,9 @@ func benchCatalog(b *testing.B) *content.Catalog {
 		dir, _ := genCorpus(b, n, 1)
 		benchCorpus.files = readFiles(b, dir)
 		benchCorpus.cat = genCatalog(b, benchCorpus.files, content.Revision(fmt.Sprintf("gen-%d-1", n)))
+		if got := benchCorpus.cat.Len(content.KindService); got != n {
+			b.Fatalf("corpus %s has %d services, want %d", dir, got, n)
+		}
 		benchCorpus.n = n
 	}
 	return benchCorpus.cat
@@ -67,22 +70,24 @@ func benchIndex(b *testing.B) *Index {
 // settle waits until bleve's background merging stops changing the number
 // of segments, so that measures are not taken during compaction.
 func settle(tb testing.TB, ix *Index) {
-	segments := func() uint64 {
-		st, _ := ix.bi.StatsMap()["index"].(map[string]interface{})
-		f, _ := st["num_root_filesegments"].(uint64)
-		m, _ := st["num_root_memorysegments"].(uint64)
-		return f + m
-	}
-	last, stable := segments(), 0
+	last, stable := segments(ix), 0
 	for i := 0; i < 300 && stable < 10; i++ {
 		time.Sleep(100 * time.Millisecond)
-		if n := segments(); n == last {
+		if n := segments(ix); n == last {
 			stable++
 		} else {
 			last, stable = n, 0
 		}
 	}
 	tb.Logf("index settled at %d segments", last)
+}
+
+// segments returns the number of segments of the index.
+func segments(ix *Index) uint64 {
+	st, _ := ix.bi.StatsMap()["index"].(map[string]interface{})
+	f, _ := st["num_root_filesegments"].(uint64)
+	m, _ := st["num_root_memorysegments"].(uint64)
+	return f + m
 }
 
 func dirSize(dir string) int64 {
