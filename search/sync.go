@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 
 	"github.com/aiguillage/aiguillage/content"
 )
@@ -104,6 +105,9 @@ func (ix *Index) sync(ctx context.Context, cat catalog, changed []string) error 
 	if err := flush(true); err != nil {
 		return err
 	}
+	if changed == nil && indexed > 0 {
+		ix.compact(ctx)
+	}
 	dict := old.dict
 	if indexed+deleted > 0 {
 		var err error
@@ -119,6 +123,26 @@ func (ix *Index) sync(ctx context.Context, cat catalog, changed []string) error 
 	ix.cfg.Log.Info("search index synced", "revision", rev.Short(), "indexed", indexed,
 		"deleted", deleted, "full", changed == nil, "took_ms", time.Since(start).Milliseconds())
 	return nil
+}
+
+// compact merges the index into a single segment, after a full rebuild.
+// Each term of a query is looked up, and iterated, once per segment: with
+// the 8 segments a 10,000-service build settles at, that was a fifth of a
+// query's CPU. Later incremental syncs add small segments that bleve's
+// merger folds in as usual. A failure only costs speed: it is logged.
+func (ix *Index) compact(ctx context.Context) {
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		ix.cfg.Log.Warn("search index not compacted", "err", err)
+		return
+	}
+	s, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return
+	}
+	if err := s.ForceMerge(ctx, nil); err != nil {
+		ix.cfg.Log.Warn("search index not compacted", "err", err)
+	}
 }
 
 // paths lists the document IDs to (re)index or delete, sorted.

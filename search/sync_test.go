@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -147,5 +148,26 @@ func TestRebuildDamagedIndex(t *testing.T) {
 				t.Error("nothing found after the rebuild")
 			}
 		})
+	}
+}
+
+// TestFullSyncCompacts checks that a full rebuild written in several
+// batches leaves a single segment, which queries read once per term.
+func TestFullSyncCompacts(t *testing.T) {
+	ix := openTest(t, filepath.Join(t.TempDir(), "index"), tuesday10)
+	defer ix.Close()
+	cat := fixture()
+	for i := range 3*batchSize + 10 {
+		cat.docs = append(cat.docs, service(fmt.Sprintf("colis-%d", i), fmt.Sprintf("Colis %d", i), "restos-macon",
+			[]string{themAlim}, "Colis alimentaires.", nil))
+	}
+	if err := ix.sync(context.Background(), cat, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := segments(ix); n != 1 {
+		t.Errorf("%d segments after a full sync, want 1", n)
+	}
+	if r := mustSearch(t, ix, Query{Text: "colis", Commune: "71270", Limit: 1}); r.Total != 3*batchSize+11 {
+		t.Errorf("colis: %d results, want %d", r.Total, 3*batchSize+11)
 	}
 }
