@@ -100,6 +100,7 @@ func axePages(e *env) []struct{ name, path string } {
 		{"search", searchPath},
 		{"search-empty", "/recherche"},
 		{"service", servicePath},
+		{"sheet", servicePath + "/fiche"},
 		{"structure", structurePath},
 		{"guide", guidePath},
 		{"history", servicePath + "/historique"},

@@ -298,35 +298,34 @@ func TestFocusVisible(t *testing.T) {
 	}
 }
 
-// TestPrintService prints a service sheet: the screen's header, navigation
-// and search forms are hidden, and the demo sheet fits one A4 page.
-func TestPrintService(t *testing.T) {
+// TestPrint prints a service page and the service's sheet to hand over:
+// the screen's header, navigation and search forms are hidden, the title
+// and the opening hours are printed, and the demo sheet fits one A4 page.
+func TestPrint(t *testing.T) {
 	e := browserEnv(t)
-	ctx := e.tab(t, 1280)
-	navigate(t, ctx, e.url("default", servicePath))
-	setMedia(t, ctx, "print")
-	hidden := eval[map[string]bool](t, ctx, `(() => {
-	  const gone = sel => [...document.querySelectorAll(sel)].every(el => getComputedStyle(el).display === 'none' || el.offsetParent === null);
-	  return {header: gone('header.entete'), nav: gone('nav'), forms: gone('form'), footer: gone('footer.pied'),
-	    skip: gone('.evitement'), title: !gone('h1'), hours: !gone('.horaires'), contact: !gone('.fiche-pratique')};
-	})()`)
-	for what, ok := range hidden {
-		if !ok {
-			switch what {
-			case "title", "hours", "contact":
-				t.Errorf("print: the %s is hidden, want it printed", what)
-			default:
-				t.Errorf("print: the %s is printed, want it hidden", what)
+	for _, path := range []string{servicePath, servicePath + "/fiche"} {
+		ctx := e.tab(t, 1280)
+		navigate(t, ctx, e.url("default", path))
+		setMedia(t, ctx, "print")
+		shown := eval[map[string]bool](t, ctx, `(() => {
+		  const seen = sel => [...document.querySelectorAll(sel)].some(el => el.getClientRects().length > 0);
+		  return {header: seen('header.entete'), nav: seen('nav'), forms: seen('form'), footer: seen('footer.pied'),
+		    skip: seen('.evitement'), title: seen('h1'), hours: seen('.horaires')};
+		})()`)
+		for what, seen := range shown {
+			want := what == "title" || what == "hours"
+			if seen != want {
+				t.Errorf("%s printed: %s shown = %v, want %v", path, what, seen, want)
 			}
 		}
-	}
-	setMedia(t, ctx, "")
-	pdf, err := chromedp.Run(ctx, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4), chromedp.PDFPreferCSSPageSize()))
-	if err != nil {
-		t.Fatalf("print to PDF: %v", err)
-	}
-	if n := pdfPages(pdf); n != 1 {
-		t.Errorf("the printed sheet of %s has %d A4 pages, want 1", servicePath, n)
+		setMedia(t, ctx, "")
+		pdf, err := chromedp.Run(ctx, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4), chromedp.PDFPreferCSSPageSize()))
+		if err != nil {
+			t.Fatalf("print %s to PDF: %v", path, err)
+		}
+		if n := pdfPages(pdf); n != 1 {
+			t.Errorf("%s printed on %d A4 pages, want 1", path, n)
+		}
 	}
 }
 
