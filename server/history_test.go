@@ -31,15 +31,15 @@ func TestHistoryRevisionDiff(t *testing.T) {
 		body := f.page(url + "/historique")
 		contains(t, "history", body,
 			"<h1>Historique : Épicerie sociale et solidaire de Cluny</h1>",
-			"<td>Camille Martin</td>", "<td>aiguillage</td>",
-			"<td>Durée portée à six mois</td>", "<td>Nouvelles conditions d&#39;accès</td>",
+			`<td data-label="Auteur">Camille Martin</td>`, `<td data-label="Auteur">aiguillage</td>`,
+			`<td data-label="Résumé">Durée portée à six mois</td>`, `<td data-label="Résumé">Nouvelles conditions d&#39;accès</td>`,
 			`<a href="`+url+`/revision/`+string(c1.Revision)+`"><code>`+c1.Revision.Short()+`</code></a>`,
 			`<a href="`+url+`/diff?de=`+string(c1.Revision)+`&amp;a=`+string(c2.Revision)+`">`,
 			`<a href="`+url+`/revision/`+string(seed)+`">`,
 		)
 		lacks(t, "history", body, "Structure : nouveau téléphone")
 		// Newest first, each with its date.
-		rows := regexp.MustCompile(`<td>(\d+ novembre 2026 à \d\d:\d\d)</td>\s*<td>([^<]+)</td>\s*<td>([^<]+)</td>`).FindAllStringSubmatch(body, -1)
+		rows := regexp.MustCompile(`<td data-label="Date">(\d+ novembre 2026 à \d\d:\d\d)</td>\s*<td data-label="Auteur">([^<]+)</td>\s*<td data-label="Résumé">([^<]+)</td>`).FindAllStringSubmatch(body, -1)
 		if len(rows) != 3 {
 			t.Fatalf("history has %d dated rows, want 3:\n%s", len(rows), body)
 		}
@@ -149,8 +149,8 @@ func TestHistoryRevisionDiff(t *testing.T) {
 
 	t.Run("changes", func(t *testing.T) {
 		body := f.page("/modifications")
-		contains(t, "changes", body, "<td>Camille Martin</td>", "<td>Structure : nouveau téléphone</td>",
-			"<td>Durée portée à six mois</td>", `<a href="/structures/ccas-cluny">CCAS de Cluny</a>`)
+		contains(t, "changes", body, `<td data-label="Auteur">Camille Martin</td>`, `<td data-label="Résumé">Structure : nouveau téléphone</td>`,
+			`<td data-label="Résumé">Durée portée à six mois</td>`, `<a href="/structures/ccas-cluny">CCAS de Cluny</a>`)
 		if i, j := strings.Index(body, "Structure : nouveau téléphone"), strings.Index(body, "Durée portée à six mois"); i > j {
 			t.Error("changes not newest first")
 		}

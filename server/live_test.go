@@ -191,7 +191,7 @@ func TestConcurrentViewsAndCommits(t *testing.T) {
 		contains(t, "final", body, fmt.Sprintf("version numéro %d", commits))
 		lacks(t, "final", body, fmt.Sprintf("version numéro %d.", commits-1))
 	}
-	contains(t, "final history", f.page("/services/epicerie-sociale-cluny/historique"), fmt.Sprintf("<td>Version %d</td>", commits))
+	contains(t, "final history", f.page("/services/epicerie-sociale-cluny/historique"), fmt.Sprintf(`<td data-label="Résumé">Version %d</td>`, commits))
 	close(stop)
 	wg.Wait()
 	close(errs)
