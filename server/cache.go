@@ -1,14 +1,19 @@
 package server
 
 import (
+	"bytes"
+	"compress/gzip"
 	"container/list"
+	"fmt"
+	"hash/fnv"
 	"sync"
+	"time"
 )
 
 // pageCache keeps rendered public pages, least recently used out first,
-// within a byte budget. It is emptied whenever the catalogue changes: a
-// page's HTML depends on other pages (red links, backlinks, its
-// structure's services), so a commit may change pages it did not touch.
+// within a byte budget. Keys hold the revision, so a commit makes every
+// older page unreachable (a page's HTML depends on other pages: red links,
+// backlinks, its structure's services); clear frees them at once.
 type pageCache struct {
 	mu     sync.Mutex
 	budget int
@@ -17,45 +22,78 @@ type pageCache struct {
 	items  map[string]*list.Element
 }
 
+// cachedPage is a rendered page with what serving it needs: its ETag, a
+// gzip copy (nil when compression does not pay), and when it expires.
 type cachedPage struct {
-	key  string
-	body []byte
+	key     string
+	body    []byte
+	gz      []byte
+	etag    string
+	expires time.Time
 }
+
+// minGzip is the size under which a page is sent as is.
+const minGzip = 1024
+
+func newCachedPage(key string, body []byte, expires time.Time) *cachedPage {
+	h := fnv.New64a()
+	h.Write(body)
+	p := &cachedPage{key: key, body: body, expires: expires, etag: fmt.Sprintf(`"%x-%x"`, len(body), h.Sum64())}
+	if len(body) >= minGzip {
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		zw.Write(body)
+		if zw.Close() == nil && buf.Len() < len(body) {
+			p.gz = buf.Bytes()
+		}
+	}
+	return p
+}
+
+func (p *cachedPage) size() int { return len(p.body) + len(p.gz) }
 
 func newPageCache(budget int) *pageCache {
 	return &pageCache{budget: budget, order: list.New(), items: map[string]*list.Element{}}
 }
 
-func (pc *pageCache) get(key string) ([]byte, bool) {
+// get returns the page under key unless it expired at now.
+func (pc *pageCache) get(key string, now time.Time) (*cachedPage, bool) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
 	el, ok := pc.items[key]
 	if !ok {
 		return nil, false
 	}
+	p := el.Value.(*cachedPage)
+	if !now.Before(p.expires) {
+		pc.remove(el)
+		return nil, false
+	}
 	pc.order.MoveToFront(el)
-	return el.Value.(*cachedPage).body, true
+	return p, true
 }
 
-func (pc *pageCache) put(key string, body []byte) {
-	if pc.budget <= 0 || len(body) > pc.budget/8 {
+func (pc *pageCache) put(p *cachedPage) {
+	if pc.budget <= 0 || p.size() > pc.budget/8 {
 		return // one huge page must not evict everything else
 	}
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
-	if el, ok := pc.items[key]; ok {
-		pc.used -= len(el.Value.(*cachedPage).body)
-		pc.order.Remove(el)
+	if el, ok := pc.items[p.key]; ok {
+		pc.remove(el)
 	}
-	pc.items[key] = pc.order.PushFront(&cachedPage{key: key, body: body})
-	pc.used += len(body)
+	pc.items[p.key] = pc.order.PushFront(p)
+	pc.used += p.size()
 	for pc.used > pc.budget {
-		last := pc.order.Back()
-		page := last.Value.(*cachedPage)
-		pc.order.Remove(last)
-		delete(pc.items, page.key)
-		pc.used -= len(page.body)
+		pc.remove(pc.order.Back())
 	}
+}
+
+func (pc *pageCache) remove(el *list.Element) {
+	p := el.Value.(*cachedPage)
+	pc.order.Remove(el)
+	delete(pc.items, p.key)
+	pc.used -= p.size()
 }
 
 func (pc *pageCache) clear() {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"time"
 	"fmt"
 	"html/template"
 	"net/url"
@@ -31,6 +32,7 @@ type place struct {
 	Week     []dayHours
 	OpenNow  *badge
 	MapURL   string
+	until    time.Time // when OpenNow may change; zero if unknown
 }
 
 type alert struct{ Class, Title, Text string }
@@ -69,6 +71,7 @@ func (s *Server) serviceView(c *fiber.Ctx, cat *snapshot, doc *content.Document,
 	data.Map = s.newMap(cat.Config(), placePoint(data.Place, doc.Title(), ""))
 	v := s.viewAt(c, cat, doc.Title(), data)
 	v.Description = s.summary(doc, 160)
+	v.expires = data.Place.until
 	return v, nil
 }
 
@@ -135,9 +138,27 @@ func (s *Server) servicePlace(svc *content.Service, structAddr content.Address, 
 		hours = fallbackHours
 	}
 	p := s.place(addr, svc.Contact, hours)
-	state, _ := svc.StateAt(s.now().In(s.paris), fallbackHours)
+	now := s.now().In(s.paris)
+	state, _ := svc.StateAt(now, fallbackHours)
 	p.OpenNow = s.openBadge(state)
+	if effective, _ := svc.Hours(content.DateOf(now), fallbackHours); effective != "" {
+		p.until = nextChange(effective, now)
+	}
 	return p
+}
+
+// nextChange is when hours next open or close after now, zero when they
+// never do or cannot be read.
+func nextChange(hours string, now time.Time) time.Time {
+	h, err := content.ParseOpeningHours(hours)
+	if err != nil {
+		return time.Time{}
+	}
+	at, _, ok := h.NextChange(now, content.IsFrenchHoliday)
+	if !ok {
+		return time.Time{}
+	}
+	return at
 }
 
 func (s *Server) place(addr content.Address, contact content.Contact, hours string) place {
@@ -226,13 +247,16 @@ func (s *Server) structureView(c *fiber.Ctx, cat *snapshot, doc *content.Documen
 		Stale:     s.stale(cat.Config(), st.VerifieLe),
 	}
 	if h, err := content.ParseOpeningHours(st.HorairesAccueil); err == nil && st.HorairesAccueil != "" {
-		data.Place.OpenNow = s.openBadge(h.StateAt(s.now().In(s.paris), content.IsFrenchHoliday))
+		now := s.now().In(s.paris)
+		data.Place.OpenNow = s.openBadge(h.StateAt(now, content.IsFrenchHoliday))
+		data.Place.until = nextChange(st.HorairesAccueil, now)
 	}
 	for _, svc := range cat.ServicesOf(doc.Path.Slug()) {
 		data.Services = append(data.Services, s.card(cat.Catalog, svc))
 	}
 	v := s.viewAt(c, cat, doc.Title(), data)
 	v.Description = s.summary(doc, 160)
+	v.expires = data.Place.until
 	return v, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -24,6 +25,7 @@ type view struct {
 	Brand       brand // logo, colours and footer links of config.yaml
 	Data        any
 	look        *look
+	expires     time.Time // when time-dependent content (open now) changes; zero: next midnight
 }
 
 // Asset returns the versioned URL of a static file of the theme.
@@ -74,26 +76,57 @@ func (s *Server) renderCached(c *fiber.Ctx, snap *snapshot, page string, build f
 }
 
 // renderCachedKey is renderCached for a page that depends on more than its
-// path: name must tell apart every variant of the page.
+// path: name must tell apart every variant of the page. A cached page also
+// carries its ETag and a gzip copy, made once, and expires when what it
+// shows of the clock does ("ouvert maintenant", today's notices).
 func (s *Server) renderCachedKey(c *fiber.Ctx, snap *snapshot, name, page string, build func() (view, error)) error {
 	key := string(snap.Revision()) + " " + name
 	c.Set(fiber.HeaderLastModified, snap.commit.When.UTC().Format(http.TimeFormat))
 	c.Set(fiber.HeaderCacheControl, "public, max-age=0, must-revalidate")
-	if body, ok := s.pages.get(key); ok {
-		c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-		return c.Send(body)
+	now := s.now()
+	p, ok := s.pages.get(key, now)
+	if !ok {
+		v, err := build()
+		if err != nil {
+			return err
+		}
+		body, err := s.renderBytes(page, v)
+		if err != nil {
+			return err
+		}
+		p = newCachedPage(key, body, s.expiry(v.expires, now))
+		s.pages.put(p)
 	}
-	v, err := build()
-	if err != nil {
-		return err
+	return sendCached(c, p)
+}
+
+// expiry is when a page rendered at now stops being right: when the open
+// state it shows changes, and at the latest at midnight in Paris, when
+// temporary notices and "to be verified" marks may change.
+func (s *Server) expiry(until, now time.Time) time.Time {
+	local := now.In(s.paris)
+	midnight := time.Date(local.Year(), local.Month(), local.Day()+1, 0, 0, 0, 0, s.paris)
+	if !until.IsZero() && until.Before(midnight) && until.After(now) {
+		return until
 	}
-	body, err := s.renderBytes(page, v)
-	if err != nil {
-		return err
+	return midnight
+}
+
+// sendCached answers with a cached page: 304 when the client has it, the
+// gzip copy when the client takes gzip. The ETag and compression
+// middlewares leave such a response alone.
+func sendCached(c *fiber.Ctx, p *cachedPage) error {
+	c.Set(fiber.HeaderETag, p.etag)
+	c.Vary(fiber.HeaderAcceptEncoding)
+	if etagMatch(c.Get(fiber.HeaderIfNoneMatch), p.etag) {
+		return c.SendStatus(fiber.StatusNotModified)
 	}
-	s.pages.put(key, body)
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return c.Send(body)
+	if p.gz != nil && c.Request().Header.HasAcceptEncoding("gzip") {
+		c.Set(fiber.HeaderContentEncoding, "gzip")
+		return c.Send(p.gz)
+	}
+	return c.Send(p.body)
 }
 
 // renderBytes executes a page template of the view's look. When an
