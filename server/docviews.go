@@ -1,12 +1,12 @@
 package server
 
 import (
-	"time"
 	"fmt"
 	"html/template"
 	"net/url"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
