@@ -3,6 +3,7 @@ package search
 import (
 	"encoding/json"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -46,6 +47,56 @@ type meta struct {
 	Text          string       `json:"x,omitempty"` // start of the plain-text body, for excerpts
 
 	infos *content.Service // Infos as content wants them; set by prepare
+}
+
+// interner shares equal strings and string lists between the metas
+// decoded from the index: thousands of services repeat the same
+// thématiques, publics, hours, communes and structure names, and each
+// JSON decoding would otherwise keep its own copy.
+type interner struct {
+	strs  map[string]string
+	lists map[string][]string
+}
+
+func newInterner() *interner {
+	return &interner{strs: map[string]string{}, lists: map[string][]string{}}
+}
+
+func (in *interner) str(s *string) {
+	if v, ok := in.strs[*s]; ok {
+		*s = v
+		return
+	}
+	in.strs[*s] = *s
+}
+
+func (in *interner) list(l *[]string) {
+	if len(*l) == 0 {
+		*l = nil
+		return
+	}
+	key := strings.Join(*l, "\x00")
+	if v, ok := in.lists[key]; ok {
+		*l = v
+		return
+	}
+	for i := range *l {
+		in.str(&(*l)[i])
+	}
+	*l = slices.Clip(*l)
+	in.lists[key] = *l
+}
+
+// intern makes m share its repeated values with the other metas.
+func (m *meta) intern(in *interner) {
+	for _, s := range []*string{&m.Structure, &m.StructurePath, &m.Commune, &m.CodePostal, &m.CodeInsee,
+		&m.VerifieLe, &m.Statut, &m.Hours} {
+		in.str(s)
+	}
+	for _, l := range []*[]string{&m.Zone, &m.Thematiques, &m.Groupes, &m.Publics, &m.Types, &m.Frais,
+		&m.Modes, &m.Reseaux} {
+		in.list(l)
+	}
 }
 
 // infoRecord is the part of an InfoTemporaire that changes opening hours.

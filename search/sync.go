@@ -187,6 +187,7 @@ func loadMetas(ctx context.Context, bi bleve.Index) (map[string]*meta, error) {
 		return nil, fmt.Errorf("search: load: %w", err)
 	}
 	metas := make(map[string]*meta, n)
+	in := newInterner()
 	const page = 5000
 	var after []string
 	for {
@@ -207,6 +208,7 @@ func loadMetas(ctx context.Context, bi bleve.Index) (map[string]*meta, error) {
 			if err := json.Unmarshal([]byte(raw), m); err != nil {
 				return nil, fmt.Errorf("search: load %s: %w", h.ID, err)
 			}
+			m.intern(in)
 			metas[h.ID] = m.prepare()
 		}
 		if len(sr.Hits) < page {

@@ -2,11 +2,13 @@ package search
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"testing"
+	"unsafe"
 
 	"github.com/aiguillage/aiguillage/content"
 )
@@ -169,5 +171,33 @@ func TestFullSyncCompacts(t *testing.T) {
 	}
 	if r := mustSearch(t, ix, Query{Text: "colis", Commune: "71270", Limit: 1}); r.Total != 3*batchSize+11 {
 		t.Errorf("colis: %d results, want %d", r.Total, 3*batchSize+11)
+	}
+}
+
+// TestMetasReloadedShared checks that the metas read back from the index
+// hold what sync built, with repeated values shared between documents.
+func TestMetasReloadedShared(t *testing.T) {
+	ix, _, dir := fixtureIndex(t, tuesday10)
+	built := ix.state.Load().metas
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ix2 := openTest(t, dir, tuesday10)
+	defer ix2.Close()
+	loaded := ix2.state.Load().metas
+	for id, m := range built {
+		want, _ := json.Marshal(m)
+		got, _ := json.Marshal(loaded[id])
+		if string(got) != string(want) {
+			t.Errorf("%s reloaded as %s, want %s", id, got, want)
+		}
+	}
+	a, b := loaded["services/epicerie-cluny"], loaded["services/colis-macon"]
+	if &a.Thematiques[0] != &b.Thematiques[0] {
+		t.Error("equal thématiques lists are not shared")
+	}
+	c, d := loaded["services/hebergement-macon"], loaded["services/pmi-suspendue"]
+	if c.StructurePath != d.StructurePath || unsafe.StringData(c.StructurePath) != unsafe.StringData(d.StructurePath) {
+		t.Errorf("equal strings %q and %q are not shared", c.StructurePath, d.StructurePath)
 	}
 }
