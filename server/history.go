@@ -25,6 +25,7 @@ type commitView struct {
 	When     time.Time
 	Message  string
 	Pages    []link
+	More     int // changed files not listed
 }
 
 type historyView struct {
@@ -200,6 +201,10 @@ func diffLines(lines []content.DiffLine) []diffLineView {
 
 type changesView struct{ Commits []commitView }
 
+// changesFilesShown is how many changed files a commit lists on the recent
+// changes page: an import touches thousands.
+const changesFilesShown = 20
+
 func (s *Server) showChanges(c *fiber.Ctx) error {
 	commits, err := s.cfg.Store.Log(c.UserContext(), historyPageSize)
 	if err != nil {
@@ -209,7 +214,11 @@ func (s *Server) showChanges(c *fiber.Ctx) error {
 	var data changesView
 	for _, cm := range commits {
 		cv := s.commitView(cm)
-		for _, name := range cm.Files {
+		for i, name := range cm.Files {
+			if i == changesFilesShown {
+				cv.More = len(cm.Files) - i
+				break
+			}
 			cv.Pages = append(cv.Pages, fileLink(cat.Catalog, name))
 		}
 		data.Commits = append(data.Commits, cv)

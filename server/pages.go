@@ -1,11 +1,14 @@
 package server
 
 import (
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/aiguillage/aiguillage/content"
+	"github.com/aiguillage/aiguillage/territory"
 )
 
 type homeView struct {
@@ -103,7 +106,16 @@ func pathParam(c *fiber.Ctx) (content.Path, error) {
 	return content.NewPath(content.Kind(kind), c.Params("slug"))
 }
 
-type listView struct{ Items []card }
+// listView is one page of a list of structures or guides.
+type listView struct {
+	Items       []card
+	Total       int
+	Page, Pages int
+	Prev, Next  string // URLs of the neighbouring pages, empty at the ends
+}
+
+// listPageSize keeps a list page light even with 50,000 structures.
+const listPageSize = 200
 
 func (s *Server) listKind(kind content.Kind) fiber.Handler {
 	titleKey := "list.pages"
@@ -113,12 +125,27 @@ func (s *Server) listKind(kind content.Kind) fiber.Handler {
 	}
 	return func(c *fiber.Ctx) error {
 		cat := s.live.catalog()
-		return s.renderCached(c, cat, "list", func() (view, error) {
-			var data listView
-			for _, d := range cat.Docs(kind) {
+		total := cat.Len(kind)
+		pages := max(1, (total+listPageSize-1)/listPageSize)
+		page := c.QueryInt("page", 1)
+		if page < 1 || page > pages {
+			return fiber.ErrNotFound
+		}
+		return s.renderCachedKey(c, cat, c.Path()+"?page="+strconv.Itoa(page), "list", func() (view, error) {
+			docs := cat.Docs(kind)
+			slices.SortStableFunc(docs, func(a, b *content.Document) int {
+				return strings.Compare(territory.Fold(a.Title()), territory.Fold(b.Title()))
+			})
+			data := listView{Total: len(docs), Page: page, Pages: pages}
+			for _, d := range docs[(page-1)*listPageSize : min(len(docs), page*listPageSize)] {
 				data.Items = append(data.Items, s.card(cat.Catalog, d))
 			}
-			sortCards(data.Items)
+			if page > 1 {
+				data.Prev = c.Path() + "?page=" + strconv.Itoa(page-1)
+			}
+			if page < pages {
+				data.Next = c.Path() + "?page=" + strconv.Itoa(page+1)
+			}
 			v := s.viewAt(c, cat, s.t(titleKey), data)
 			v.Current = current
 			return v, nil
