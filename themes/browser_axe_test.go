@@ -35,10 +35,16 @@ func loadAxe(t *testing.T) string {
 }
 
 // axeRun runs the WCAG 2.0 and 2.1, levels A and AA, rules on the whole
-// document and returns only what the tests print: each violation with the
-// selectors and a summary of its nodes.
+// document, plus the best practices about landmarks and headings that
+// screen reader users navigate by, and returns only what the tests print:
+// each violation with the selectors and a summary of its nodes.
 const axeRun = `axe.run(document, {
   runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+  rules: Object.fromEntries([
+    'landmark-one-main', 'landmark-unique', 'landmark-no-duplicate-banner', 'landmark-no-duplicate-contentinfo',
+    'landmark-no-duplicate-main', 'region', 'page-has-heading-one', 'heading-order', 'empty-heading',
+    'aria-allowed-role', 'skip-link'
+  ].map(id => [id, {enabled: true}])),
   resultTypes: ['violations']
 }).then(r => r.violations.map(v => ({
   id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
