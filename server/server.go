@@ -54,7 +54,7 @@ type Config struct {
 	Log   *slog.Logger
 
 	BaseURL      string        // public URL of the site, for canonical links; may be empty
-	PollInterval time.Duration // how often to look for commits made outside the server (default 2 s; < 0 disables)
+	PollInterval time.Duration // how often to look for commits made outside the server (default 500 ms, so that a pushed commit is searchable within a second; < 0 disables)
 	CacheBytes   int           // rendered-page cache budget (default 64 MiB; < 0 disables the cache)
 	Now          func() time.Time
 }
@@ -82,7 +82,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, errors.New("server: Store, Theme, Refs and Log are required")
 	}
 	if cfg.PollInterval == 0 {
-		cfg.PollInterval = 2 * time.Second
+		cfg.PollInterval = 500 * time.Millisecond
 	}
 	if cfg.CacheBytes == 0 {
 		cfg.CacheBytes = 64 << 20

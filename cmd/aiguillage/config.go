@@ -48,8 +48,8 @@ func (c *config) serverFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Theme, "theme", "", "built-in theme: "+strings.Join(themes.Builtin(), " or ")+"; empty: the repository's config.yaml, else default (AIGUILLAGE_THEME)")
 	fs.StringVar(&c.Lang, "lang", "fr", "interface language (AIGUILLAGE_LANG_UI)")
 	fs.StringVar(&c.BaseURL, "base-url", "", "public URL of the site, for canonical links (AIGUILLAGE_BASE_URL)")
-	c.Poll = 2 * time.Second
-	fs.Var(durationFlag{&c.Poll}, "poll", "how often to look for commits made outside the server, as a `duration` (2s, 1m); negative disables (AIGUILLAGE_POLL)")
+	c.Poll = 500 * time.Millisecond // a commit pushed from outside is searchable within a second
+	fs.Var(durationFlag{&c.Poll}, "poll", "how often to look for commits made outside the server, as a `duration` (500ms, 2s); negative disables (AIGUILLAGE_POLL)")
 }
 
 // durationFlag and boolFlag are flag.DurationVar and flag.BoolVar with

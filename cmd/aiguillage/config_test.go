@@ -16,7 +16,7 @@ func TestDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := config{Addr: "127.0.0.1:8080", Data: "aiguillage-data", Branch: "main", Lang: "fr", LogLevel: "info", Poll: 2 * time.Second}
+	want := config{Addr: "127.0.0.1:8080", Data: "aiguillage-data", Branch: "main", Lang: "fr", LogLevel: "info", Poll: 500 * time.Millisecond}
 	if c != want {
 		t.Errorf("defaults:\n got %+v\nwant %+v", c, want)
 	}
