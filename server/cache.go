@@ -20,6 +20,10 @@ type pageCache struct {
 	used   int
 	order  *list.List // front: most recently used
 	items  map[string]*list.Element
+
+	// gzipWriters are reused: a new gzip.Writer allocates 800 KB of
+	// state, more than compressing a page costs.
+	gzipWriters sync.Pool
 }
 
 // cachedPage is a rendered page with what serving it needs: its ETag, a
@@ -35,17 +39,20 @@ type cachedPage struct {
 // minGzip is the size under which a page is sent as is.
 const minGzip = 1024
 
-func newCachedPage(key string, body []byte, expires time.Time) *cachedPage {
+// newPage makes the cached form of a rendered page.
+func (pc *pageCache) newPage(key string, body []byte, expires time.Time) *cachedPage {
 	h := fnv.New64a()
 	h.Write(body)
 	p := &cachedPage{key: key, body: body, expires: expires, etag: fmt.Sprintf(`"%x-%x"`, len(body), h.Sum64())}
 	if len(body) >= minGzip {
 		var buf bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		zw := pc.gzipWriters.Get().(*gzip.Writer)
+		zw.Reset(&buf)
 		zw.Write(body)
 		if zw.Close() == nil && buf.Len() < len(body) {
 			p.gz = buf.Bytes()
 		}
+		pc.gzipWriters.Put(zw)
 	}
 	return p
 }
@@ -53,7 +60,9 @@ func newCachedPage(key string, body []byte, expires time.Time) *cachedPage {
 func (p *cachedPage) size() int { return len(p.body) + len(p.gz) }
 
 func newPageCache(budget int) *pageCache {
-	return &pageCache{budget: budget, order: list.New(), items: map[string]*list.Element{}}
+	pc := &pageCache{budget: budget, order: list.New(), items: map[string]*list.Element{}}
+	pc.gzipWriters.New = func() any { return gzip.NewWriter(nil) }
+	return pc
 }
 
 // get returns the page under key unless it expired at now.

@@ -80,21 +80,27 @@ func (l *live) refresh(ctx context.Context) error {
 	if head == cur.Revision() {
 		return nil
 	}
-	next, err := l.advance(ctx, cur, head)
+	names, err := l.store.ChangedFiles(ctx, cur.Revision(), head)
+	if err != nil {
+		return fmt.Errorf("server: changes %s..%s: %w", cur.Revision().Short(), head.Short(), err)
+	}
+	next, err := l.advance(ctx, cur, head, names)
 	if err != nil {
 		return err
 	}
 	l.cat.Store(next)
 	l.onChange()
 	l.log.Info("catalogue updated", "from", cur.Revision().Short(), "to", head.Short())
-	return l.syncIndexLocked(ctx)
+	return l.syncIndexLocked(ctx, &diff{from: cur.Revision(), names: names})
 }
 
-func (l *live) advance(ctx context.Context, cur *snapshot, head content.Revision) (*snapshot, error) {
-	names, err := l.store.ChangedFiles(ctx, cur.Revision(), head)
-	if err != nil {
-		return nil, fmt.Errorf("server: changes %s..%s: %w", cur.Revision().Short(), head.Short(), err)
-	}
+// diff is the files changed since a revision, when already known.
+type diff struct {
+	from  content.Revision
+	names []string
+}
+
+func (l *live) advance(ctx context.Context, cur *snapshot, head content.Revision, names []string) (*snapshot, error) {
 	var changed []content.File
 	var deleted []string
 	for _, name := range names {
@@ -120,10 +126,12 @@ func (l *live) advance(ctx context.Context, cur *snapshot, head content.Revision
 func (l *live) syncIndex(ctx context.Context) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.syncIndexLocked(ctx)
+	return l.syncIndexLocked(ctx, nil)
 }
 
-func (l *live) syncIndexLocked(ctx context.Context) error {
+// syncIndexLocked brings the index to the current catalogue; known, if
+// not nil, saves reading the changes again when the index is at known.from.
+func (l *live) syncIndexLocked(ctx context.Context, known *diff) error {
 	if l.index == nil {
 		l.markIndexed()
 		return nil
@@ -135,7 +143,10 @@ func (l *live) syncIndexLocked(ctx context.Context) error {
 		return nil
 	}
 	var changed []string // nil: full rebuild
-	if from != "" {
+	switch {
+	case known != nil && known.from == from:
+		changed = append([]string{}, known.names...)
+	case from != "":
 		names, err := l.store.ChangedFiles(ctx, from, cat.Revision())
 		if err != nil {
 			l.log.Warn("index revision unknown to the repository: full rebuild", "index_revision", from.Short(), "err", err)
@@ -146,12 +157,9 @@ func (l *live) syncIndexLocked(ctx context.Context) error {
 			}
 		}
 	}
-	start := time.Now()
-	if err := l.index.Sync(ctx, cat.Catalog, changed); err != nil {
+	if err := l.index.Sync(ctx, cat.Catalog, changed); err != nil { // the index logs what it did
 		return fmt.Errorf("server: sync search index to %s: %w", cat.Revision().Short(), err)
 	}
-	l.log.Info("search index synced", "revision", cat.Revision().Short(), "full", changed == nil,
-		"changed", len(changed), "duration_ms", time.Since(start).Milliseconds())
 	l.markIndexed()
 	return nil
 }

@@ -94,7 +94,7 @@ func (s *Server) renderCachedKey(c *fiber.Ctx, snap *snapshot, name, page string
 		if err != nil {
 			return err
 		}
-		p = newCachedPage(key, body, s.expiry(v.expires, now))
+		p = s.pages.newPage(key, body, s.expiry(v.expires, now))
 		s.pages.put(p)
 	}
 	return sendCached(c, p)
