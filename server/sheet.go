@@ -5,7 +5,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/aiguillage/aiguillage/content"
 )
 
 // sheetSummaryRunes bounds the description on the sheet, which must fit on
@@ -24,7 +23,7 @@ type sheetView struct {
 
 // showSheet serves /services/:slug/fiche.
 func (s *Server) showSheet(c *fiber.Ctx) error {
-	p, err := content.NewPath(content.KindService, c.Params("slug"))
+	p, err := pathParam(c)
 	if err != nil {
 		return err
 	}
