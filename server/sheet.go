@@ -4,7 +4,6 @@ import (
 	"html/template"
 
 	"github.com/gofiber/fiber/v2"
-
 )
 
 // sheetSummaryRunes bounds the description on the sheet, which must fit on
