@@ -198,14 +198,34 @@ func loadMessages(fsys fs.FS, lang string) (Messages, error) {
 	return msgs, nil
 }
 
+// readMessages reads a language's catalogue: messages/<lang>.json, then
+// every messages/<lang>/*.json, one file per area of the application, so
+// that areas grow their texts without touching each other's files. A key
+// defined twice is an error: which text wins would otherwise depend on
+// file order.
 func readMessages(fsys fs.FS, lang string) (Messages, error) {
-	data, err := fs.ReadFile(fsys, "messages/"+lang+".json")
+	files := []string{"messages/" + lang + ".json"}
+	parts, err := fs.Glob(fsys, "messages/"+lang+"/*.json")
 	if err != nil {
 		return nil, fmt.Errorf("themes: messages %s: %w", lang, err)
 	}
-	var m Messages
-	if err := json.Unmarshal(data, &m); err != nil {
-		return nil, fmt.Errorf("themes: messages %s: %w", lang, err)
+	files = append(files, parts...)
+	m := Messages{}
+	for _, name := range files {
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, fmt.Errorf("themes: messages %s: %w", lang, err)
+		}
+		var part Messages
+		if err := json.Unmarshal(data, &part); err != nil {
+			return nil, fmt.Errorf("themes: messages %s: %w", name, err)
+		}
+		for k, v := range part {
+			if _, dup := m[k]; dup {
+				return nil, fmt.Errorf("themes: messages %s: key %q defined twice", name, k)
+			}
+			m[k] = v
+		}
 	}
 	return m, nil
 }

@@ -2,7 +2,6 @@ package themes
 
 import (
 	"bytes"
-	"encoding/json"
 	"io/fs"
 	"regexp"
 	"strings"
@@ -147,13 +146,9 @@ func TestOverride(t *testing.T) {
 
 func readCatalogue(t *testing.T, fsys fs.FS, lang string) map[string]string {
 	t.Helper()
-	data, err := fs.ReadFile(fsys, "messages/"+lang+".json")
+	m, err := readMessages(fsys, lang)
 	if err != nil {
 		t.Fatal(err)
-	}
-	var m map[string]string
-	if err := json.Unmarshal(data, &m); err != nil {
-		t.Fatalf("%s.json: %v", lang, err)
 	}
 	return m
 }
@@ -165,4 +160,23 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+func TestReadMessagesMergesAreaFiles(t *testing.T) {
+	fsys := fstest.MapFS{
+		"messages/fr.json":        {Data: []byte(`{"a": "A"}`)},
+		"messages/fr/edit.json":   {Data: []byte(`{"edit.save": "Enregistrer"}`)},
+		"messages/fr/export.json": {Data: []byte(`{"export.title": "Exporter"}`)},
+	}
+	m, err := readMessages(fsys, "fr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m["a"] != "A" || m["edit.save"] != "Enregistrer" || m["export.title"] != "Exporter" {
+		t.Errorf("merged catalogue = %v", m)
+	}
+	fsys["messages/fr/dup.json"] = &fstest.MapFile{Data: []byte(`{"a": "again"}`)}
+	if _, err := readMessages(fsys, "fr"); err == nil || !strings.Contains(err.Error(), `"a"`) {
+		t.Errorf("duplicate key: err = %v, want one naming the key", err)
+	}
 }
