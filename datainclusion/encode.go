@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"reflect"
@@ -137,4 +138,25 @@ func unneutralise(s string) string {
 		return s[1:]
 	}
 	return s
+}
+
+// FileNames are the files of an export: each record type in JSON and CSV.
+var FileNames = []string{"structures.json", "services.json", "structures.csv", "services.csv"}
+
+// ErrUnknownFile is returned by WriteFile for a name not in FileNames.
+var ErrUnknownFile = errors.New("datainclusion: unknown export file")
+
+// WriteFile writes one of FileNames.
+func (x *Export) WriteFile(w io.Writer, name string) error {
+	switch name {
+	case "structures.json":
+		return WriteJSON(w, x.Structures)
+	case "services.json":
+		return WriteJSON(w, x.Services)
+	case "structures.csv":
+		return WriteCSV(w, x.Structures)
+	case "services.csv":
+		return WriteCSV(w, x.Services)
+	}
+	return fmt.Errorf("%w: %q", ErrUnknownFile, name)
 }

@@ -28,25 +28,26 @@ type Config struct {
 	DefaultDate content.Date
 }
 
-// Exporter maps catalogues to data·inclusion records. It is safe for
-// concurrent use.
+// Exporter maps catalogues to data·inclusion records, checked against the
+// official schemas it compiles once. It is safe for concurrent use.
 type Exporter struct {
-	cfg      Config
 	renderer *content.Renderer
 	schemas  *schemas
 }
 
-// NewExporter returns an exporter for cfg.
-func NewExporter(cfg Config) (*Exporter, error) {
-	if cfg.Source == "" {
-		cfg.Source = DefaultSource
-	}
-	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+// NewExporter compiles the schemas.
+func NewExporter() (*Exporter, error) {
 	sch, err := compileSchemas()
 	if err != nil {
 		return nil, err
 	}
-	return &Exporter{cfg: cfg, renderer: content.NewRenderer(), schemas: sch}, nil
+	return &Exporter{renderer: content.NewRenderer(), schemas: sch}, nil
+}
+
+// run is one export under way.
+type run struct {
+	*Exporter
+	cfg Config
 }
 
 // Export is the public directory of one revision in data·inclusion form.
@@ -76,7 +77,12 @@ func (o Omission) String() string {
 // Export maps every structure and service of cat, in path order. Private
 // information (pro) is never read; closed and suspended services are left
 // out, and so is any record the schema would refuse.
-func (e *Exporter) Export(cat *content.Catalog) (*Export, error) {
+func (ex *Exporter) Export(cat *content.Catalog, cfg Config) (*Export, error) {
+	if cfg.Source == "" {
+		cfg.Source = DefaultSource
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	e := run{ex, cfg}
 	out := &Export{Revision: cat.Revision()}
 	exported := map[string]bool{}
 	for _, d := range cat.Docs(content.KindStructure) {
@@ -126,7 +132,7 @@ type pageOmissions struct {
 
 func (o pageOmissions) omit(field, reason string) { o.x.omit(o.p, field, reason) }
 
-func (e *Exporter) date(d *content.Document) string {
+func (e run) date(d *content.Document) string {
 	if u := d.Updated(); !u.IsZero() {
 		return u.String()
 	}
@@ -136,14 +142,14 @@ func (e *Exporter) date(d *content.Document) string {
 	return ""
 }
 
-func (e *Exporter) link(p content.Path) *string {
+func (e run) link(p content.Path) *string {
 	if e.cfg.BaseURL == "" {
 		return nil
 	}
 	return optional(e.cfg.BaseURL + p.URL())
 }
 
-func (e *Exporter) structure(d *content.Document, x *Export) (Structure, bool, error) {
+func (e run) structure(d *content.Document, x *Export) (Structure, bool, error) {
 	s := d.Structure
 	r := Structure{
 		AccessibiliteLieu: optional(s.AccessibiliteLieu),
@@ -173,7 +179,7 @@ func (e *Exporter) structure(d *content.Document, x *Export) (Structure, bool, e
 	return r, ok, err
 }
 
-func (e *Exporter) service(d *content.Document, st *content.Document, x *Export) (Service, bool, error) {
+func (e run) service(d *content.Document, st *content.Document, x *Export) (Service, bool, error) {
 	s := d.Service
 	r := Service{
 		ConditionsAcces:   optional(conditions(s.ConditionsAcces, s.Justificatifs)),

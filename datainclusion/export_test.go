@@ -46,10 +46,7 @@ func exportFiles(t testing.TB, x *Export) map[string][]byte {
 
 func TestExportDemoValidates(t *testing.T) {
 	cat := demoCatalog(t)
-	x, err := testExporter(t).Export(cat)
-	if err != nil {
-		t.Fatal(err)
-	}
+	x := testExport(t, cat)
 	files := exportFiles(t, x)
 	if n := validateJSONArray(t, officialSchema(t, "structure"), files["structures.json"]); n != cat.Len(content.KindStructure) {
 		t.Errorf("%d structures exported, the demo has %d:\n%s", n, cat.Len(content.KindStructure), fmtOmissions(x.Omitted))
@@ -86,10 +83,7 @@ func TestExportDemoValidates(t *testing.T) {
 
 func TestExportMapping(t *testing.T) {
 	cat := demoCatalog(t)
-	x, err := testExporter(t).Export(cat)
-	if err != nil {
-		t.Fatal(err)
-	}
+	x := testExport(t, cat)
 	var svc *Service
 	for i := range x.Services {
 		if x.Services[i].ID == "test--epicerie-sociale-cluny" {
@@ -128,10 +122,7 @@ func TestExportMapping(t *testing.T) {
 func TestExportLeavesOutRefusedRecords(t *testing.T) {
 	files := readTree(t, os.DirFS("testdata/refused"))
 	cat := content.NewCatalog("r", files, refs(t))
-	x, err := testExporter(t).Export(cat)
-	if err != nil {
-		t.Fatal(err)
-	}
+	x := testExport(t, cat)
 	got := fmtOmissions(x.Omitted)
 	for _, want := range []string{
 		"services/sans-description : non exporté",
@@ -180,10 +171,7 @@ func TestCSVNeutralisesFormulas(t *testing.T) {
 
 func TestExportCorpusValidates(t *testing.T) {
 	cat := corpusCatalog(t)
-	x, err := testExporter(t).Export(cat)
-	if err != nil {
-		t.Fatal(err)
-	}
+	x := testExport(t, cat)
 	// gen.py makes some e-mail domains with a label ending in "-", which
 	// the schema refuses: those values are left out, the records are not.
 	fields := 0

@@ -104,13 +104,19 @@ func corpusCatalog(t testing.TB) *content.Catalog {
 	return content.NewCatalog("corpus", readTree(t, os.DirFS(corpusDir(t))), refs(t))
 }
 
-func testExporter(t testing.TB) *Exporter {
+var testConfig = Config{Source: "test", BaseURL: "https://annuaire.example.org/", DefaultDate: content.Date{Year: 2026, Month: 1, Day: 2}}
+
+func testExport(t testing.TB, cat *content.Catalog) *Export {
 	t.Helper()
-	e, err := NewExporter(Config{Source: "test", BaseURL: "https://annuaire.example.org/", DefaultDate: content.Date{Year: 2026, Month: 1, Day: 2}})
+	e, err := NewExporter()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return e
+	x, err := e.Export(cat, testConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return x
 }
 
 // officialSchema compiles one of the official schemas from the shared
