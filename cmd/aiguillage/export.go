@@ -175,4 +175,3 @@ func headCatalog(ctx context.Context, store *gitstore.Store, refs *content.Refer
 	}
 	return content.NewCatalog(head, files, refs), commit, nil
 }
-
