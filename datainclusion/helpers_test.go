@@ -180,3 +180,5 @@ func fmtOmissions(o []Omission) string {
 	}
 	return b.String()
 }
+
+func demoFS() fs.FS { return demo.FS() }
