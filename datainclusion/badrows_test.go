@@ -15,15 +15,15 @@ import (
 // two good rows and one bad row of each kind the import must refuse.
 var partnerRows = [][]string{
 	{"Nom du service", "Structure", "Thématiques", "Code postal", "Ville", "Téléphone", "Description", "Colonne perso"},
-	{"Aide alimentaire d'urgence", "CCAS de Test", "Alimentation", "71250", "Cluny", "+33 3 85 00 00 00", "Colis alimentaires chaque semaine.", "x"},     // 2: good (label of a thematique)
+	{"Aide alimentaire d'urgence", "CCAS de Test", "Alimentation", "71250", "Cluny", "+33 3 85 00 00 00", "Colis alimentaires chaque semaine.", "x"},  // 2: good (label of a thematique)
 	{"Permanence logement", "test--ccas-test", "logement-hebergement--louer-un-logement", "71250", "Cluny", "", "Aide pour trouver un logement.", ""}, // 3: good (id)
-	{"Atelier inconnu", "ccas-test", "alimentaton", "71250", "Cluny", "", "", ""},                                           // 4: unknown thematique
-	{"Point conseil", "ccas-test", "Alimentation", "1250", "Cluny", "", "", ""},                                             // 5: malformed postal code
-	{"Aide alimentaire d'urgence", "ccas-test", "Alimentation", "71250", "Cluny", "", "", ""},                               // 6: duplicate of row 2
-	{"", "ccas-test", "Alimentation", "71250", "", "", "", ""},                                                              // 7: no name
-	{"Lien piégé", "ccas-test", "Alimentation", "71250", "Cluny", `=HYPERLINK("http://evil.example","Cliquez")`, "", ""},    // 8: formula
-	{"Service orphelin", "structure-qui-n-existe-pas", "Alimentation", "71250", "Cluny", "", "", ""},                        // 9: unknown structure
-	{"Service sans thème", "ccas-test", "", "71250", "Cluny", "", "", ""},                                                   // 10: empty mandatory field
+	{"Atelier inconnu", "ccas-test", "alimentaton", "71250", "Cluny", "", "", ""},                                                                     // 4: unknown thematique
+	{"Point conseil", "ccas-test", "Alimentation", "1250", "Cluny", "", "", ""},                                                                       // 5: malformed postal code
+	{"Aide alimentaire d'urgence", "ccas-test", "Alimentation", "71250", "Cluny", "", "", ""},                                                         // 6: duplicate of row 2
+	{"", "ccas-test", "Alimentation", "71250", "", "", "", ""},                                                                                        // 7: no name
+	{"Lien piégé", "ccas-test", "Alimentation", "71250", "Cluny", `=HYPERLINK("http://evil.example","Cliquez")`, "", ""},                              // 8: formula
+	{"Service orphelin", "structure-qui-n-existe-pas", "Alimentation", "71250", "Cluny", "", "", ""},                                                  // 9: unknown structure
+	{"Service sans thème", "ccas-test", "", "71250", "Cluny", "", "", ""},                                                                             // 10: empty mandatory field
 }
 
 var wantReasons = map[int]string{

@@ -37,7 +37,7 @@ func refThematiques(r *content.Referentials) *content.Referential { return r.The
 func refTypes(r *content.Referentials) *content.Referential       { return r.Types }
 func refPublics(r *content.Referentials) *content.Referential     { return r.Publics }
 func refFrais(r *content.Referentials) *content.Referential       { return r.Frais }
-func refAccueil(r *content.Referentials) *content.Referential      { return r.ModesAccueil }
+func refAccueil(r *content.Referentials) *content.Referential     { return r.ModesAccueil }
 func refMobilisation(r *content.Referentials) *content.Referential {
 	return r.ModesMobilisation
 }

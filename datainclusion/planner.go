@@ -90,7 +90,9 @@ type keyValue struct {
 	v   any
 }
 
-func (d *draft) fail(format string, args ...any) { d.reasons = append(d.reasons, fmt.Sprintf(format, args...)) }
+func (d *draft) fail(format string, args ...any) {
+	d.reasons = append(d.reasons, fmt.Sprintf(format, args...))
+}
 
 // row plans one row.
 func (p *planner) row(sh Sheet, row Row) error {
@@ -392,4 +394,3 @@ func (p *planner) inherit(d *draft, pf *pageFile, structSlug string) {
 		d.skip["latitude"], d.skip["longitude"] = true, true
 	}
 }
-
