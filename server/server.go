@@ -55,7 +55,7 @@ type Config struct {
 	// when the theme is fixed (the --theme flag).
 	Themes map[string]*themes.Theme
 	Refs   *content.Referentials
-	Log   *slog.Logger
+	Log    *slog.Logger
 
 	BaseURL      string        // public URL of the site, for canonical links; may be empty
 	PollInterval time.Duration // how often to look for commits made outside the server (default 500 ms, so that a pushed commit is searchable within a second; < 0 disables)
