@@ -62,4 +62,3 @@ func BenchmarkImport(b *testing.B) {
 		b.ReportMetric(float64(len(x.Structures)+len(x.Services)), "rows")
 	}
 }
-
