@@ -69,3 +69,22 @@ func TestJSONLD(t *testing.T) {
 		t.Errorf("JSON-LD holds raw < or >: %s", raw)
 	}
 }
+
+func TestSitemapAndRobots(t *testing.T) {
+	f := newFixture(t, options{noSearch: true})
+	r := f.get("/sitemap.xml")
+	if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), "application/xml") {
+		t.Fatalf("sitemap: %d %s", r.status, r.header.Get("Content-Type"))
+	}
+	contains(t, "sitemap", r.body, `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`,
+		"/services/epicerie-sociale-cluny</loc><lastmod>2026-10-02</lastmod>", "/structures/ccas-cluny</loc>", "/pages/aide-alimentaire</loc>")
+	lacks(t, "sitemap", r.body, "services/invalide", "historique")
+	if r := f.get("/sitemap/1.xml"); r.status != 404 {
+		t.Errorf("sitemap part of a small site: %d", r.status)
+	}
+	robots := f.get("/robots.txt")
+	contains(t, "robots.txt", robots.body, "User-agent: *", "Disallow: /recherche", "Sitemap: http://")
+	if !strings.HasSuffix(strings.TrimSpace(robots.body), "/sitemap.xml") {
+		t.Errorf("robots.txt: %s", robots.body)
+	}
+}

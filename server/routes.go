@@ -43,6 +43,9 @@ func (s *Server) routes() {
 
 	app.Get("/static/*", func(c *fiber.Ctx) error { return s.live.catalog().look.assets.serve(c) })
 	app.Get("/healthz", s.health)
+	app.Get("/robots.txt", s.showRobots)
+	app.Get("/sitemap.xml", s.showSitemap)
+	app.Get("/sitemap/:part", s.showSitemapPart)
 
 	app.Get("/", s.showHome)
 	app.Get("/recherche", s.showSearch)
