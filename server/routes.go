@@ -46,6 +46,7 @@ func (s *Server) routes() {
 	app.Get("/robots.txt", s.showRobots)
 	app.Get("/sitemap.xml", s.showSitemap)
 	app.Get("/sitemap/:part", s.showSitemapPart)
+	app.Get("/widget", s.showWidget) // the only page other sites may frame
 
 	app.Get("/", s.showHome)
 	app.Get("/recherche", s.showSearch)
