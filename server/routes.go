@@ -68,6 +68,7 @@ func (s *Server) routes() {
 	api.Get("/search", s.apiSearch)
 	api.Get("/communes", s.apiCommunes)
 	api.Get("/export/data-inclusion/:file", s.apiExport)
+	api.Get("/openapi.json", s.apiOpenAPI)
 	api.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
