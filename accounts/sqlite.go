@@ -14,8 +14,8 @@ import (
 
 // Config configures a SQLite store.
 type Config struct {
-	Path          string        // the database file; created if missing
-	Params        Params        // argon2id costs; DefaultParams when zero
+	Path          string // the database file; created if missing
+	Params        Params // argon2id costs; DefaultParams when zero
 	Now           func() time.Time
 	SessionTTL    time.Duration // default 30 days
 	InvitationTTL time.Duration // default 7 days
