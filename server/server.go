@@ -53,8 +53,12 @@ type Config struct {
 	// .aiguillage/theme/ folder overrides it: the server layers those files
 	// over it again at each commit that changes them.
 	Theme *themes.Theme
-	Refs  *content.Referentials
-	Log   *slog.Logger
+	// Themes are the built-in themes the repository's config.yaml may
+	// choose with theme: <name>, live at the commit that changes it; nil
+	// when the theme is fixed (the --theme flag).
+	Themes map[string]*themes.Theme
+	Refs   *content.Referentials
+	Log    *slog.Logger
 
 	BaseURL      string        // public URL of the site, for canonical links; may be empty
 	PollInterval time.Duration // how often to look for commits made outside the server (default 500 ms, so that a pushed commit is searchable within a second; < 0 disables)
@@ -79,6 +83,7 @@ type Server struct {
 	app      *fiber.App
 	live     *live
 	pages    *pageCache
+	exports  *exports
 	renderer *content.Renderer
 	log      *slog.Logger
 	now      func() time.Time
@@ -119,7 +124,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s.pages = newPageCache(cfg.CacheBytes)
 	s.renderer = content.NewRenderer()
-	looks, err := newLooks(cfg.Theme, cfg.Store, cfg.Log)
+	if s.exports, err = newExports(); err != nil {
+		return nil, err
+	}
+	looks, err := newLooks(cfg.Theme, cfg.Themes, cfg.Store, cfg.Log)
 	if err != nil {
 		return nil, err
 	}
