@@ -73,6 +73,18 @@ func form(kv ...string) url.Values {
 var writeCases = []authzCase{
 	{Method: "POST", Route: "/connexion", Target: "/connexion", Form: form("email", "matrice@example.org", "password", password), Want: all(303)},
 	{Method: "POST", Route: "/deconnexion", Target: "/deconnexion", Want: all(303)},
+	{Method: "POST", Route: "/admin/import", Want: adminOnly(200), Request: func(w *authzWorld, actor int) *http.Request {
+		return uploadRequest("", "matrice.csv", []byte("Nom;Structure;Thématiques\nService de la matrice;ccas-cluny;Alimentation\n"))
+	}},
+	{Method: "POST", Route: "/admin/import/confirmer", Target: "/admin/import/confirmer",
+		Form: form("import", "0123456789abcdef", "digest", "00"), Want: adminOnly(410)},
+}
+
+// adminOnly: 401 anonymous, 403 for agents and editors, status for admins.
+func adminOnly(status int) [actorCount]int {
+	w := all(403)
+	w[anonymous], w[admin] = 401, status
+	return w
 }
 
 // authzWorld is the fixture of the matrix: the test fixture's content plus
@@ -191,6 +203,12 @@ var proOutputs = []proOutput{
 	{"home", path("/"), false},
 	{"recent changes", path("/modifications"), false},
 	{"problems", path("/problemes"), false},
+	{"data·inclusion structures.json", path("/api/v1/export/data-inclusion/structures.json"), false},
+	{"data·inclusion services.json", path("/api/v1/export/data-inclusion/services.json"), false},
+	{"data·inclusion structures.csv", path("/api/v1/export/data-inclusion/structures.csv"), false},
+	{"data·inclusion services.csv", path("/api/v1/export/data-inclusion/services.csv"), false},
+	{"widget", path("/widget?commune=71137&rayon=20&q=epicerie"), false},
+	{"sitemap", path("/sitemap.xml"), false},
 }
 
 var proSecrets = []string{proNote, proPhone, proMail, proStructure, proNoteEdited}

@@ -62,6 +62,9 @@ func (s *Server) routes() {
 	app.Get("/connexion", s.showSignin)
 	app.Post("/connexion", s.signin)
 	app.Post("/deconnexion", s.signout)
+	app.Get("/admin/import", s.requireAdmin, s.showImport)
+	app.Post("/admin/import", s.requireAdmin, s.previewImport)
+	app.Post("/admin/import/confirmer", s.requireAdmin, s.confirmImport)
 	for _, kind := range content.Kinds {
 		base := "/" + string(kind) + "/:slug"
 		app.Get(base, s.showDocument)
