@@ -8,9 +8,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/query"
-
 	"github.com/aiguillage/aiguillage/content"
 	"github.com/aiguillage/aiguillage/territory"
 )
@@ -60,13 +57,14 @@ type FacetValue struct {
 	Selected bool   `json:"selected"`
 }
 
-// maxCandidates bounds how many matches bleve hands over for filtering,
-// faceting and re-ranking in Go. Location filters keep real queries far
-// below it; beyond it (browsing a whole large directory) totals and counts
-// cover the best maxCandidates matches only.
+// maxCandidates bounds how many matches are filtered, faceted and ranked
+// in Go. Location filters keep real queries far below it; beyond it
+// (browsing a whole large directory) totals and counts cover the best
+// maxCandidates matches only (the first ones, in index order, when
+// browsing).
 const maxCandidates = 20000
 
-// candidate is one bleve match with what the Go side computes about it.
+// candidate is one match with what the Go side computes about it.
 type candidate struct {
 	id     string
 	m      *meta
@@ -79,9 +77,9 @@ type candidate struct {
 // Search runs q. Text is analysed as French (elision, folding, light
 // stemming), words absent from the index are corrected to the nearest
 // indexed word, synonyms are expanded, and bleve scores the matches within
-// the location filter; then, in Go, the facet and "ouvert" filters apply,
-// facets are counted, and the relevance score is multiplied by a distance
-// decay 1/(1 + d/rayon) before sorting and paging.
+// the location; then, in Go, the facet and "ouvert" filters apply, facets
+// are counted, and the relevance score is multiplied by a distance decay
+// 1/(1 + d/rayon) before sorting and paging.
 func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	start := time.Now()
 	q.normalize()
@@ -89,39 +87,21 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	res := &Results{Page: q.Page, Limit: q.Limit, Hits: []Hit{}}
 	p := ix.parseText(q.Text, st)
 	res.Suggestion = p.suggestion
-	var loc query.Query
 	if c, ok := ix.resolveCommune(q.Commune); ok {
 		res.Commune = &c
-		loc = locationQuery(c, q.RayonKm)
 	}
-	var bq query.Query
-	var owner []int
-	switch {
-	case len(p.concepts) == 0 && loc == nil:
-		bq = bleve.NewMatchAllQuery()
-	case len(p.concepts) == 0:
-		bq = loc
-	default:
-		var tq query.Query
-		tq, owner = textQuery(p)
-		bq = bleveQuery(tq, loc)
-	}
-	sr, err := ix.candidates(ctx, bq, len(p.concepts) > 0)
+	ms, tab, err := ix.matches(ctx, st, p, res.Commune, q.RayonKm)
 	if err != nil {
 		return nil, fmt.Errorf("search: %q: %w", q.Text, err)
 	}
 	now := ix.cfg.Now().In(ix.paris)
-	cands := make([]candidate, 0, len(sr.Hits))
-	buf := make([]float64, len(p.concepts))
-	for _, h := range sr.Hits {
-		m := st.metas[h.ID]
+	cands := make([]candidate, 0, len(ms))
+	for _, mt := range ms {
+		m := tab.metas[mt.n]
 		if m == nil || (!q.IncludeInactive && m.inactive()) {
 			continue
 		}
-		c := candidate{id: h.ID, m: m, score: h.Score, dist: -1}
-		if h.ScoreBreakdown != nil {
-			c.score = conceptScores(h.ScoreBreakdown, owner, len(p.concepts), buf)
-		}
+		c := candidate{id: tab.ids[mt.n], m: m, score: mt.score, dist: -1}
 		if res.Commune != nil {
 			if res.Commune.Located() && m.HasGeo {
 				c.dist = territory.Distance(res.Commune.Lat, res.Commune.Lon, m.Lat, m.Lon)
@@ -154,29 +134,6 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	}
 	res.Took = time.Since(start)
 	return res, nil
-}
-
-// firstWindow is the number of matches asked of bleve first; when there
-// are more, a second search asks for all of them (up to maxCandidates).
-// Asking for many costs even when few match: bleve preallocates the
-// window.
-const firstWindow = 250
-
-// candidates runs the bleve query and returns every match (up to
-// maxCandidates), scored when scored is true.
-func (ix *Index) candidates(ctx context.Context, bq query.Query, scored bool) (*bleve.SearchResult, error) {
-	size := firstWindow
-	for {
-		req := bleve.NewSearchRequestOptions(bq, size, 0, false)
-		if !scored {
-			req.Score = "none"
-		}
-		sr, err := ix.bi.SearchInContext(ctx, req)
-		if err != nil || sr.Total <= uint64(size) || size == maxCandidates {
-			return sr, err
-		}
-		size = int(min(sr.Total, maxCandidates))
-	}
 }
 
 // rank sorts candidates: by distance or date when asked; else by text
