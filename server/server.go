@@ -50,8 +50,12 @@ type Config struct {
 	// .aiguillage/theme/ folder overrides it: the server layers those files
 	// over it again at each commit that changes them.
 	Theme *themes.Theme
-	Refs  *content.Referentials
-	Log   *slog.Logger
+	// Themes are the built-in themes the repository's config.yaml may
+	// choose with theme: <name>, live at the commit that changes it; nil
+	// when the theme is fixed (the --theme flag).
+	Themes map[string]*themes.Theme
+	Refs   *content.Referentials
+	Log    *slog.Logger
 
 	BaseURL      string        // public URL of the site, for canonical links; may be empty
 	PollInterval time.Duration // how often to look for commits made outside the server (default 500 ms, so that a pushed commit is searchable within a second; < 0 disables)
@@ -97,7 +101,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, log: cfg.Log, now: cfg.Now, paris: paris, done: make(chan struct{})}
 	s.pages = newPageCache(cfg.CacheBytes)
 	s.renderer = content.NewRenderer()
-	looks, err := newLooks(cfg.Theme, cfg.Store, cfg.Log)
+	looks, err := newLooks(cfg.Theme, cfg.Themes, cfg.Store, cfg.Log)
 	if err != nil {
 		return nil, err
 	}
