@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/aiguillage/aiguillage/content"
@@ -124,9 +125,9 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 		}
 	}
 	res.Total = len(kept)
-	ix.rank(kept, &q, res.Commune, len(p.concepts) > 0)
 	from := min((q.Page-1)*q.Limit, len(kept))
 	to := min(from+q.Limit, len(kept))
+	ix.rank(kept, to, &q, res.Commune, len(p.concepts) > 0)
 	for _, c := range kept[from:to] {
 		h := ix.hit(c)
 		h.Extrait = excerpt(c.m.Text, ix.excerpts, p.marks, p.phrases)
@@ -136,11 +137,13 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	return res, nil
 }
 
-// rank sorts candidates: by distance or date when asked; else by text
-// score times the distance decay; browsing (no text) sorts by distance
-// when a commune is given, by name otherwise.
-func (ix *Index) rank(cs []candidate, q *Query, c *territory.Commune, scored bool) {
-	byDist := func(a, b candidate) int {
+// rank puts the first k candidates, in order, at the start of cs: by
+// distance or date when asked; else by text score times the distance
+// decay; browsing (no text) sorts by distance when a commune is given, by
+// name otherwise. Ties end on the name and the ID, so the order is total
+// and the same as a full sort's.
+func (ix *Index) rank(cs []candidate, k int, q *Query, c *territory.Commune, scored bool) {
+	byDist := func(a, b *candidate) int {
 		switch {
 		case a.dist < 0 && b.dist >= 0:
 			return 1
@@ -149,26 +152,83 @@ func (ix *Index) rank(cs []candidate, q *Query, c *territory.Commune, scored boo
 		}
 		return cmp.Compare(a.dist, b.dist)
 	}
-	byName := func(a, b candidate) int { return cmp.Or(cmp.Compare(a.m.Sort, b.m.Sort), cmp.Compare(a.id, b.id)) }
-	byScore := func(a, b candidate) int { return cmp.Compare(b.score, a.score) }
+	byName := func(a, b *candidate) int {
+		if c := strings.Compare(a.m.Sort, b.m.Sort); c != 0 {
+			return c
+		}
+		return strings.Compare(a.id, b.id)
+	}
+	byScore := func(a, b *candidate) int { return cmp.Compare(b.score, a.score) }
+	byDate := func(a, b *candidate) int { return strings.Compare(b.m.VerifieLe, a.m.VerifieLe) }
 	switch {
 	case q.Sort == SortDistance:
-		slices.SortFunc(cs, func(a, b candidate) int { return cmp.Or(byDist(a, b), byScore(a, b), byName(a, b)) })
+		sortTop(cs, k, byDist, byScore, byName)
 	case q.Sort == SortDate:
-		slices.SortFunc(cs, func(a, b candidate) int {
-			return cmp.Or(cmp.Compare(b.m.VerifieLe, a.m.VerifieLe), byScore(a, b), byName(a, b))
-		})
+		sortTop(cs, k, byDate, byScore, byName)
 	case !scored && c != nil:
-		slices.SortFunc(cs, func(a, b candidate) int { return cmp.Or(byDist(a, b), byName(a, b)) })
+		sortTop(cs, k, byDist, byName)
 	case !scored:
-		slices.SortFunc(cs, byName)
+		sortTop(cs, k, byName)
 	default:
 		if c != nil {
 			for i := range cs {
 				cs[i].score *= decay(cs[i].dist, q.RayonKm)
 			}
 		}
-		slices.SortFunc(cs, func(a, b candidate) int { return cmp.Or(byScore(a, b), byDist(a, b), byName(a, b)) })
+		sortTop(cs, k, byScore, byDist, byName)
+	}
+}
+
+// sortTop puts the first k elements of cs, in the order of the keys (the
+// first that differs decides), at the start of cs; the rest is left in
+// any order. A page of results needs its k candidates out of hundreds:
+// they are selected by insertion, each other candidate costing one
+// comparison with the k-th.
+func sortTop(cs []candidate, k int, keys ...func(a, b *candidate) int) {
+	less := func(a, b *candidate) bool {
+		for _, key := range keys {
+			if c := key(a, b); c != 0 {
+				return c < 0
+			}
+		}
+		return false
+	}
+	if k <= 0 {
+		return
+	}
+	if 4*k >= len(cs) {
+		slices.SortFunc(cs, func(a, b candidate) int {
+			switch {
+			case less(&a, &b):
+				return -1
+			case less(&b, &a):
+				return 1
+			}
+			return 0
+		})
+		return
+	}
+	top := cs[:k]
+	slices.SortFunc(top, func(a, b candidate) int {
+		switch {
+		case less(&a, &b):
+			return -1
+		case less(&b, &a):
+			return 1
+		}
+		return 0
+	})
+	for i := k; i < len(cs); i++ {
+		if !less(&cs[i], &top[k-1]) {
+			continue
+		}
+		x := cs[i]
+		cs[i] = top[k-1]
+		j := k - 1
+		for ; j > 0 && less(&x, &top[j-1]); j-- {
+			top[j] = top[j-1]
+		}
+		top[j] = x
 	}
 }
 

@@ -169,11 +169,11 @@ func (t *docTable) locate(c territory.Commune, rayonKm float64, set *bitset) *bi
 		if grid == 'c' {
 			cells = t.rough
 		}
+		near := newCircle(c, rayonKm)
 		for y := y0; y <= y1; y++ {
 			for x := x0; x <= x1; x++ {
 				for _, n := range cells[cellKey{int32(y), int32(x)}] {
-					m := t.metas[n]
-					if territory.Distance(c.Lat, c.Lon, m.Lat, m.Lon) <= rayonKm {
+					if m := t.metas[n]; near.mayHold(m.Lat, m.Lon) {
 						set.add(n)
 					}
 				}
@@ -191,6 +191,30 @@ func (t *docTable) locate(c territory.Commune, rayonKm float64, set *bitset) *bi
 		set.add(n)
 	}
 	return set
+}
+
+// circle tells cheaply whether a point may be within a radius of a
+// centre: a flat-earth distance that never exceeds the great-circle one
+// (the east-west scale is taken at the latitude farthest from the
+// equator), against the radius plus a margin. The exact distance is
+// computed for the matches only (inLocation).
+type circle struct {
+	lat, lon, xScale, limit2 float64
+}
+
+// kmPerDegree is the length of a degree of latitude on territory's sphere.
+const kmPerDegree = 6371.0088 * math.Pi / 180
+
+func newCircle(c territory.Commune, km float64) circle {
+	poleward := math.Min(math.Abs(c.Lat)+km/kmPerDegree, 90)
+	limit := km*1.01 + 0.5
+	return circle{lat: c.Lat, lon: c.Lon, xScale: kmPerDegree * math.Cos(poleward*math.Pi/180), limit2: limit * limit}
+}
+
+func (c circle) mayHold(lat, lon float64) bool {
+	dy := (lat - c.lat) * kmPerDegree
+	dx := (lon - c.lon) * c.xScale
+	return dy*dy+dx*dx <= c.limit2
 }
 
 // bitset is a set of document numbers.
