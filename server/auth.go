@@ -21,7 +21,7 @@ const (
 	userKey    = "aiguillage.user"
 	sessionKey = "aiguillage.session" // the session secret, for the CSRF token
 	sessionID  = "aiguillage.session_id"
-	bearerKey  = "aiguillage.bearer"  // true when the user came with a personal access token
+	bearerKey  = "aiguillage.bearer" // true when the user came with a personal access token
 )
 
 // identify loads the user of the request: from the session cookie, or on
