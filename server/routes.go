@@ -63,6 +63,7 @@ func (s *Server) routes() {
 	api := app.Group("/api/v1")
 	api.Get("/search", s.apiSearch)
 	api.Get("/communes", s.apiCommunes)
+	api.Get("/export/data-inclusion/:file", s.apiExport)
 	api.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })

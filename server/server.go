@@ -74,6 +74,7 @@ type Server struct {
 	live     *live
 	editor   *edit.Editor // every write of pages goes through it
 	pages    *pageCache
+	exports  *exports
 	renderer *content.Renderer
 	log      *slog.Logger
 	now      func() time.Time
@@ -106,6 +107,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, log: cfg.Log, now: cfg.Now, paris: paris, done: make(chan struct{})}
 	s.pages = newPageCache(cfg.CacheBytes)
 	s.renderer = content.NewRenderer()
+	if s.exports, err = newExports(); err != nil {
+		return nil, err
+	}
 	looks, err := newLooks(cfg.Theme, cfg.Themes, cfg.Store, cfg.Log)
 	if err != nil {
 		return nil, err
