@@ -73,6 +73,9 @@ func form(kv ...string) url.Values {
 var writeCases = []authzCase{
 	{Method: "POST", Route: "/connexion", Target: "/connexion", Form: form("email", "matrice@example.org", "password", password), Want: all(303)},
 	{Method: "POST", Route: "/deconnexion", Target: "/deconnexion", Want: all(303)},
+	{Method: "PUT", Route: "/api/v1/pages/:kind/:slug", Request: apiPageRequest("PUT"), Want: [actorCount]int{401, 403, 403, 200, 200}},
+	{Method: "POST", Route: "/api/v1/pages/:kind", Request: apiPageRequest("POST"), Want: [actorCount]int{401, 403, 403, 201, 201}},
+	{Method: "DELETE", Route: "/api/v1/pages/:kind/:slug", Request: apiPageRequest("DELETE"), Want: [actorCount]int{401, 403, 403, 200, 200}},
 }
 
 // authzWorld is the fixture of the matrix: the test fixture's content plus
@@ -185,6 +188,8 @@ var proOutputs = []proOutput{
 	{"diff", func(w *authzWorld) string {
 		return "/services/epicerie-sociale-cluny/diff?de=" + string(w.seed) + "&a=" + string(w.rev)
 	}, true},
+	{"page API", path("/api/v1/pages/services/epicerie-sociale-cluny"), true},
+	{"structure page API", path("/api/v1/pages/structures/ccas-cluny"), true},
 	{"search HTML", path("/recherche?q=epicerie"), true},
 	{"search API", path("/api/v1/search?q=epicerie"), true},
 	{"search API, structures", path("/api/v1/search?q=ccas&type_page=structures"), true},
