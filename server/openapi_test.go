@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -16,13 +15,18 @@ import (
 // openAPIDoc is the served description, decoded twice: as plain JSON for
 // walking it, and as a JSON Schema resource for validating answers.
 type openAPIDoc struct {
-	Paths map[string]map[string]struct {
-		Responses map[string]openAPIResponse `json:"responses"`
-	} `json:"paths"`
+	Paths map[string]map[string]openAPIOperation `json:"-"`
+	Raw   struct {
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+	}
 	Components struct {
 		Responses map[string]openAPIResponse `json:"responses"`
 	} `json:"components"`
 	compiler *jsonschema.Compiler
+}
+
+type openAPIOperation struct {
+	Responses map[string]openAPIResponse `json:"responses"`
 }
 
 type openAPIResponse struct {
@@ -45,6 +49,23 @@ func loadOpenAPI(t *testing.T, f *fixture) *openAPIDoc {
 	}
 	if err := json.Unmarshal([]byte(r.body), doc); err != nil {
 		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(r.body), &doc.Raw); err != nil {
+		t.Fatal(err)
+	}
+	doc.Paths = map[string]map[string]openAPIOperation{}
+	for path, items := range doc.Raw.Paths {
+		doc.Paths[path] = map[string]openAPIOperation{}
+		for key, raw := range items {
+			if key == "parameters" || key == "summary" || key == "description" {
+				continue
+			}
+			var op openAPIOperation
+			if err := json.Unmarshal(raw, &op); err != nil {
+				t.Fatalf("%s %s: %v", key, path, err)
+			}
+			doc.Paths[path][key] = op
+		}
 	}
 	res, err := jsonschema.UnmarshalJSON(strings.NewReader(r.body))
 	if err != nil {
@@ -113,82 +134,69 @@ func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 // TestOpenAPIMatchesAnswers sends a real request for every documented
 // answer and validates the body against the documented schema.
 func TestOpenAPIMatchesAnswers(t *testing.T) {
-	f := newFixture(t, options{})
+	f := newFixture(t, options{accounts: true})
 	doc := loadOpenAPI(t, f)
-	etag := f.get("/api/v1/export/data-inclusion/services.json").header.Get("ETag")
-	samples := []struct {
-		url     string
-		status  int
-		headers []string
-	}{
-		{"/api/v1/search?q=epicerie&commune=71137&rayon=10", 200, nil},
-		{"/api/v1/search?thematique=equipement-et-alimentation--alimentation&ouvert=0&page=1&limit=5&tri=date", 200, nil},
-		{"/api/v1/search?limit=x", 400, nil},
-		{"/api/v1/search?tri=au-hasard", 400, nil},
-		{"/api/v1/communes?q=clun", 200, nil},
-		{"/api/v1/communes?limit=x", 400, nil},
-		{"/api/v1/export/data-inclusion/services.json", 200, nil},
-		{"/api/v1/export/data-inclusion/structures.json", 200, nil},
-		{"/api/v1/export/data-inclusion/services.csv", 200, nil},
-		{"/api/v1/export/data-inclusion/services.json", 304, []string{"If-None-Match", etag}},
-		{"/api/v1/export/data-inclusion/autre.json", 404, nil},
-		{"/api/v1/openapi.json", 200, nil},
-	}
 	covered := map[string]bool{}
-	for _, s := range samples {
-		req := httptest.NewRequest(http.MethodGet, s.url, nil)
-		for i := 0; i+1 < len(s.headers); i += 2 {
-			req.Header.Set(s.headers[i], s.headers[i+1])
+	check := func(method, target string, want int, r response) {
+		t.Helper()
+		if r.status != want {
+			t.Errorf("%s %s: status %d, want %d\n%.400s", method, target, r.status, want, r.body)
+			return
 		}
-		r := f.do(req)
-		if r.status != s.status {
-			t.Errorf("GET %s: status %d, want %d\n%s", s.url, r.status, s.status, r.body)
-			continue
-		}
-		path, _, _ := strings.Cut(s.url, "?")
-		tmpl, ok := doc.template(path)
-		if !ok {
-			t.Errorf("GET %s: no documented path", s.url)
-			continue
-		}
-		code := fmt.Sprint(r.status)
-		resp, ok := doc.Paths[tmpl]["get"].Responses[code]
-		if !ok {
-			t.Errorf("GET %s: status %s not documented", s.url, code)
-			continue
-		}
-		covered["get "+tmpl+" "+code] = true
-		base := []string{"paths", tmpl, "get", "responses", code}
-		if name, ok := strings.CutPrefix(resp.Ref, "#/components/responses/"); ok {
-			resp, base = doc.Components.Responses[name], []string{"components", "responses", name}
-		}
-		if len(resp.Content) == 0 {
-			if r.body != "" {
-				t.Errorf("GET %s: documented without a body, got %q", s.url, r.body)
-			}
-			continue
-		}
-		ctype, _, _ := strings.Cut(r.header.Get("Content-Type"), ";")
-		if _, ok := resp.Content[ctype]; !ok {
-			t.Errorf("GET %s: content type %q not documented", s.url, ctype)
-			continue
-		}
-		loc := pointer(append(base, "content", ctype, "schema")...)
-		sch, err := doc.compiler.Compile(loc)
-		if err != nil {
-			t.Fatalf("compile %s: %v", loc, err)
-		}
-		var body any = r.body
-		if ctype == "application/json" {
-			if body, err = jsonschema.UnmarshalJSON(bytes.NewReader([]byte(r.body))); err != nil {
-				t.Errorf("GET %s: body is not JSON: %v", s.url, err)
-				continue
-			}
-		}
-		if err := sch.Validate(body); err != nil {
-			t.Errorf("GET %s: answer does not match the description: %v", s.url, err)
-		}
+		covered[doc.validate(t, method, target, r)] = true
 	}
+	get := func(target string, want int, headers ...string) response {
+		t.Helper()
+		r := f.get(target, headers...)
+		check("GET", target, want, r)
+		return r
+	}
+	send := func(method, target, user, ifMatch string, body any, want int) response {
+		t.Helper()
+		r := f.send(method, target, user, ifMatch, body)
+		check(method, target, want, r)
+		return r
+	}
+
+	get("/api/v1/search?q=epicerie&commune=71137&rayon=10", 200)
+	get("/api/v1/search?thematique=equipement-et-alimentation--alimentation&ouvert=0&page=1&limit=5&tri=date", 200)
+	get("/api/v1/search?limit=x", 400)
+	get("/api/v1/search?tri=au-hasard", 400)
+	get("/api/v1/communes?q=clun", 200)
+	get("/api/v1/communes?limit=x", 400)
+	etag := get("/api/v1/export/data-inclusion/services.json", 200).header.Get("ETag")
+	get("/api/v1/export/data-inclusion/structures.json", 200)
+	get("/api/v1/export/data-inclusion/services.csv", 200)
+	get("/api/v1/export/data-inclusion/services.json", 304, "If-None-Match", etag)
+	get("/api/v1/export/data-inclusion/autre.json", 404)
+	get("/api/v1/openapi.json", 200)
+
+	// The page API, as its editors use it.
+	p := decode[pageJSON](t, get(epicerieAPI, 200))
+	get("/api/v1/pages/services/nulle-part", 404)
+	put := func(fm map[string]any) map[string]any { return map[string]any{"front_matter": fm, "body": p.Body, "summary": "test"} }
+	saved := decode[pageJSON](t, send("PUT", epicerieAPI, "editor", p.Revision, put(edited(p, "nom", "Épicerie solidaire")), 200))
+	send("PUT", epicerieAPI, "editor", p.Revision, put(edited(p, "nom", "Épicerie des familles")), 409)
+	send("PUT", epicerieAPI, "editor", saved.Revision, put(edited(saved, "code_postal", "7125")), 422)
+	send("PUT", epicerieAPI, "editor", "", put(saved.FrontMatter), 428)
+	send("PUT", epicerieAPI, "editor", saved.Revision, "pas un objet", 400)
+	send("PUT", epicerieAPI, "", saved.Revision, put(saved.FrontMatter), 401)
+	send("PUT", epicerieAPI, "agent", saved.Revision, put(saved.FrontMatter), 403)
+	create := map[string]any{"slug": "atelier-openapi", "summary": "Nouveau", "body": "Atelier.\n",
+		"front_matter": map[string]any{"nom": "Atelier OpenAPI", "structure": "ccas-cluny", "thematiques": []any{"equipement-et-alimentation--alimentation"}}}
+	send("POST", "/api/v1/pages/services", "editor", "", create, 201)
+	send("POST", "/api/v1/pages/services", "editor", "", create, 409)
+	send("POST", "/api/v1/pages/services", "editor", "", map[string]any{"slug": "Pas Un Slug", "front_matter": map[string]any{"nom": "x"}}, 422)
+	send("POST", "/api/v1/pages/services", "editor", "", "pas un objet", 400)
+	send("POST", "/api/v1/pages/media", "admin", "", create, 404)
+	send("POST", "/api/v1/pages/services", "", "", create, 401)
+	other := map[string]any{"slug": "atelier-openapi-2", "front_matter": create["front_matter"], "body": "Atelier.\n"}
+	send("POST", "/api/v1/pages/services", "agent", "", other, 403)
+	send("DELETE", "/api/v1/pages/services/atelier-openapi", "", "", nil, 401)
+	send("DELETE", "/api/v1/pages/services/atelier-openapi", "agent", "", nil, 403)
+	send("DELETE", "/api/v1/pages/services/atelier-openapi", "editor", "", nil, 200)
+	send("DELETE", "/api/v1/pages/services/atelier-openapi", "editor", "", nil, 404)
+
 	for tmpl, ops := range doc.Paths {
 		for method, op := range ops {
 			for code := range op.Responses {
@@ -198,4 +206,55 @@ func TestOpenAPIMatchesAnswers(t *testing.T) {
 			}
 		}
 	}
+}
+
+// validate checks an answer against the description and returns its key
+// ("get /api/v1/x 200"), or "" when it is not documented.
+func (doc *openAPIDoc) validate(t *testing.T, method, target string, r response) string {
+	t.Helper()
+	path, _, _ := strings.Cut(target, "?")
+	tmpl, ok := doc.template(path)
+	if !ok {
+		t.Errorf("%s %s: no documented path", method, target)
+		return ""
+	}
+	method = strings.ToLower(method)
+	code := fmt.Sprint(r.status)
+	resp, ok := doc.Paths[tmpl][method].Responses[code]
+	if !ok {
+		t.Errorf("%s %s: status %s not documented", method, target, code)
+		return ""
+	}
+	base := []string{"paths", tmpl, method, "responses", code}
+	if name, ok := strings.CutPrefix(resp.Ref, "#/components/responses/"); ok {
+		resp, base = doc.Components.Responses[name], []string{"components", "responses", name}
+	}
+	key := method + " " + tmpl + " " + code
+	if len(resp.Content) == 0 {
+		if r.body != "" {
+			t.Errorf("%s %s: documented without a body, got %q", method, target, r.body)
+		}
+		return key
+	}
+	ctype, _, _ := strings.Cut(r.header.Get("Content-Type"), ";")
+	if _, ok := resp.Content[ctype]; !ok {
+		t.Errorf("%s %s: content type %q not documented", method, target, ctype)
+		return key
+	}
+	loc := pointer(append(base, "content", ctype, "schema")...)
+	sch, err := doc.compiler.Compile(loc)
+	if err != nil {
+		t.Fatalf("compile %s: %v", loc, err)
+	}
+	var body any = r.body
+	if ctype == "application/json" {
+		if body, err = jsonschema.UnmarshalJSON(bytes.NewReader([]byte(r.body))); err != nil {
+			t.Errorf("%s %s: body is not JSON: %v", method, target, err)
+			return key
+		}
+	}
+	if err := sch.Validate(body); err != nil {
+		t.Errorf("%s %s: answer does not match the description: %v", method, target, err)
+	}
+	return key
 }
