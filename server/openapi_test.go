@@ -174,7 +174,9 @@ func TestOpenAPIMatchesAnswers(t *testing.T) {
 	// The page API, as its editors use it.
 	p := decode[pageJSON](t, get(epicerieAPI, 200))
 	get("/api/v1/pages/services/nulle-part", 404)
-	put := func(fm map[string]any) map[string]any { return map[string]any{"front_matter": fm, "body": p.Body, "summary": "test"} }
+	put := func(fm map[string]any) map[string]any {
+		return map[string]any{"front_matter": fm, "body": p.Body, "summary": "test"}
+	}
 	saved := decode[pageJSON](t, send("PUT", epicerieAPI, "editor", p.Revision, put(edited(p, "nom", "Épicerie solidaire")), 200))
 	send("PUT", epicerieAPI, "editor", p.Revision, put(edited(p, "nom", "Épicerie des familles")), 409)
 	send("PUT", epicerieAPI, "editor", saved.Revision, put(edited(saved, "code_postal", "7125")), 422)
