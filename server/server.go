@@ -17,6 +17,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/aiguillage/aiguillage/content"
+	"github.com/aiguillage/aiguillage/edit"
 	"github.com/aiguillage/aiguillage/search"
 	"github.com/aiguillage/aiguillage/territory"
 	"github.com/aiguillage/aiguillage/themes"
@@ -73,6 +74,8 @@ type Server struct {
 	log      *slog.Logger
 	now      func() time.Time
 	paris    *time.Location
+	presence *presence
+	editor   *edit.Editor
 	stop     context.CancelFunc
 	done     chan struct{}
 }
@@ -100,6 +103,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, log: cfg.Log, now: cfg.Now, paris: paris, done: make(chan struct{})}
 	s.pages = newPageCache(cfg.CacheBytes)
+	s.presence = newPresence()
+	s.editor = newEditorStub(cfg) // STUB
 	s.renderer = content.NewRenderer()
 	looks, err := newLooks(cfg.Theme, cfg.Themes, cfg.Store, cfg.Log)
 	if err != nil {

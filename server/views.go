@@ -24,6 +24,8 @@ type view struct {
 	NoIndex     bool
 	Brand       brand // logo, colours and footer links of config.yaml
 	Data        any
+	CSRF        string // STUB until auth lands
+	Flash       string // a one-time notice after a write ("Modification enregistrée.")
 	look        *look
 	expires     time.Time // when time-dependent content (open now) changes; zero: next midnight
 }
@@ -45,6 +47,7 @@ func (s *Server) viewAt(c *fiber.Ctx, cat *snapshot, title string, data any) vie
 		Data:     data,
 		Brand:    cat.look.brand,
 		look:     cat.look,
+		Flash:    s.takeFlash(c),
 	}
 	if v.Site.Nom == "" {
 		v.Site.Nom = "Aiguillage"
@@ -80,6 +83,16 @@ func (s *Server) renderCached(c *fiber.Ctx, snap *snapshot, page string, build f
 // carries its ETag and a gzip copy, made once, and expires when what it
 // shows of the clock does ("ouvert maintenant", today's notices).
 func (s *Server) renderCachedKey(c *fiber.Ctx, snap *snapshot, name, page string, build func() (view, error)) error {
+	if hasFlash(c) {
+		// A page with a notice is for one person: neither cached nor served
+		// from the cache.
+		v, err := build()
+		if err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		return s.render(c, fiber.StatusOK, page, v)
+	}
 	key := string(snap.Revision()) + " " + name
 	c.Set(fiber.HeaderLastModified, snap.commit.When.UTC().Format(http.TimeFormat))
 	c.Set(fiber.HeaderCacheControl, "public, max-age=0, must-revalidate")
