@@ -35,23 +35,23 @@ type editState struct {
 
 // editView is the edit page's data.
 type editView struct {
-	Crumbs                            []crumb
-	PageURL, Action                   string
-	FormURL, SourceURL                string
-	PreviewURL, PresenceURL           string
-	Base                              string
-	Source, Create                    bool
-	Slug, SlugError                   string
-	Sections                          []formSection
-	Body, Text, Summary               string
-	BodyError, SourceError            string
-	Preview                           template.HTML
-	Previewed                         bool
-	Hours                             []dayHours
-	HoursError                        string
-	Errors                            []formError
-	Others                            []string
-	Notice, SaveLabel                 string
+	Crumbs                  []crumb
+	PageURL, Action         string
+	FormURL, SourceURL      string
+	PreviewURL, PresenceURL string
+	Base                    string
+	Source, Create          bool
+	Slug, SlugError         string
+	Sections                []formSection
+	Body, Text, Summary     string
+	BodyError, SourceError  string
+	Preview                 template.HTML
+	Previewed               bool
+	Hours                   []dayHours
+	HoursError              string
+	Errors                  []formError
+	Others                  []string
+	Notice, SaveLabel       string
 }
 
 // formError is one line of the error summary, linked to its field.

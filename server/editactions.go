@@ -82,15 +82,15 @@ func previewStatus(st *editState) int {
 
 // confirmView is a confirmation page: delete or rename.
 type confirmView struct {
-	Crumbs           []crumb
-	Paragraphs       []string
-	Action, PageURL  string
-	Base             string
-	Rename           bool
-	Slug, SlugError  string
-	Summary, Button  string
-	Danger           bool
-	Errors           []formError
+	Crumbs          []crumb
+	Paragraphs      []string
+	Action, PageURL string
+	Base            string
+	Rename          bool
+	Slug, SlugError string
+	Summary, Button string
+	Danger          bool
+	Errors          []formError
 }
 
 // loadForChange reads a page at the tip and checks the person may change it.

@@ -2,6 +2,7 @@ package server
 
 import (
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -41,7 +42,7 @@ func (pr *presence) join(p content.Path, key, name string, now time.Time) []stri
 		page = map[string]presenceEntry{}
 		pr.pages[p] = page
 	}
-	page[key] = presenceEntry{name: name, seen: now}
+	page[key] = presenceEntry{name: strings.Clone(name), seen: now} // may point into a request buffer
 	var others []string
 	for k, e := range page {
 		switch {

@@ -24,8 +24,9 @@ type view struct {
 	NoIndex     bool
 	Brand       brand // logo, colours and footer links of config.yaml
 	Data        any
-	CSRF        string // STUB until auth lands
-	Flash       string // a one-time notice after a write ("Modification enregistrée.")
+	CSRF        string     // STUB until auth lands
+	Edit        *editLinks // the signed-in reader's editing actions on this page; nil for anonymous visitors
+	Flash       string     // a one-time notice after a write ("Modification enregistrée.")
 	look        *look
 	expires     time.Time // when time-dependent content (open now) changes; zero: next midnight
 }
