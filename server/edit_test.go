@@ -83,6 +83,7 @@ func (e *editor) form(target string) url.Values {
 	if r.status != http.StatusOK {
 		e.f.t.Fatalf("GET %s: %d\n%s", target, r.status, r.body)
 	}
+	lacks(e.f.t, target+": a message key without text", r.body, "[edit.", "[page.", "[search.")
 	return formValues(r.body)
 }
 
@@ -220,7 +221,7 @@ func TestEditConflictKeepsTheUsersText(t *testing.T) {
 	}
 	contains(t, "conflict page", r.body, "We 10:00-12:00; PH off", "Mon texte à moi &lt;script&gt;", "<mark>horaires_accueil: ", "Camille Martin",
 		`name="_mode" value="source"`)
-	lacks(t, "conflict page", r.body, "<script>alert(1)")
+	lacks(t, "conflict page", r.body, "<script>alert(1)", "[edit.")
 	// Saving from the conflict page replaces the current version.
 	resolved := formValues(r.body)
 	resolved.Set("_source", strings.Replace(resolved.Get("_source"), "We 10:00-12:00", "Mo 09:00-12:00; We 10:00-12:00", 1))

@@ -5,6 +5,9 @@
 // of who else has the page open.
 (function () {
   "use strict";
+  // A form sent back with errors: take the reader to their summary.
+  var summary = document.getElementById("resume-erreurs");
+  if (summary) summary.focus();
   var form = document.getElementById("edition");
   if (!form || !window.fetch || !window.FormData) return;
   var token = form.querySelector("input[name=_csrf]");
