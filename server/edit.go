@@ -95,6 +95,7 @@ func (s *Server) postEdit(c *fiber.Ctx) error {
 		}
 		return s.renderEdit(c, status, st)
 	}
+	s.fillCommune(st)
 	raw, err := st.compose(p.Kind())
 	if err != nil {
 		return err

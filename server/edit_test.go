@@ -432,3 +432,22 @@ func TestEditLinksFollowRights(t *testing.T) {
 	lacks(t, "revision page for an agent", agent.get(epicerieURL+"/revision/"+string(rev)).body, "/retablir")
 	lacks(t, "anonymous after", f.page(epicerieURL), "/modifier", "/proposer")
 }
+
+func TestEditCommuneWithoutJavaScriptFillsCodes(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, options{})
+	ed := f.as("editeur", "Camille Martin", "ccas-cluny")
+	vals := ed.form(epicerieURL + "/modifier")
+	vals.Set("commune", "macon")
+	if r := ed.post(epicerieURL+"/modifier", vals); r.status != http.StatusSeeOther {
+		t.Fatalf("status %d\n%s", r.status, r.body)
+	}
+	contains(t, "file", f.file("services/epicerie-sociale-cluny.md"), `commune: "Mâcon"`, `code_insee: "71270"`, `code_postal: "71000"`, "latitude: 46.", "longitude: 4.")
+	// A commune chosen with the combobox (codes changed too) is kept as sent.
+	vals = ed.form(epicerieURL + "/modifier")
+	vals.Set("commune", "Cluny")
+	vals.Set("code_insee", "71137")
+	vals.Set("code_postal", "71250")
+	ed.post(epicerieURL+"/modifier", vals)
+	contains(t, "file", f.file("services/epicerie-sociale-cluny.md"), `commune: "Cluny"`, `code_insee: "71137"`, `code_postal: "71250"`)
+}

@@ -49,6 +49,7 @@ func (s *Server) postCreate(kind content.Kind) fiber.Handler {
 		st.Posted, st.Slug = true, c.FormValue("_slug")
 		st.Summary, st.Body, st.Text = c.FormValue("_summary"), formText(c.FormValue("_body")), formText(c.FormValue("_source"))
 		st.Vals = editform.FromForm(editform.Fields(kind), func(k string) []string { return formValues(c, k) })
+		s.fillCommune(st)
 		raw, err := st.compose(kind)
 		if err != nil {
 			return err
