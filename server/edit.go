@@ -98,7 +98,7 @@ func (s *Server) postEdit(c *fiber.Ctx) error {
 	s.fillCommune(st)
 	raw, err := st.compose(p.Kind())
 	if err != nil {
-		return err
+		return s.unreadable(err)
 	}
 	res, err := s.editor.Save(c.UserContext(), s.actor(c), p, st.Base, raw, st.Summary)
 	return s.afterWrite(c, st, res, err, "edit.saved")
@@ -155,11 +155,17 @@ func (st *editState) compose(kind content.Kind) ([]byte, error) {
 	}
 	f, err := editform.Split(st.Raw)
 	if err != nil {
-		return nil, &httpError{status: fiber.StatusUnprocessableEntity, code: "front_matter", message: err.Error(), err: err}
+		return nil, err
 	}
 	f.Apply(editform.Fields(kind), st.Vals)
 	f.Body = st.Body
 	return f.Bytes()
+}
+
+// unreadable is the answer to a form posted over a file whose front
+// matter the form cannot edit (the edit page offers source mode instead).
+func (s *Server) unreadable(err error) error {
+	return &httpError{status: fiber.StatusUnprocessableEntity, code: "front_matter", message: s.t("edit.error.frontmatter"), err: err}
 }
 
 // mayEdit answers 403 unless the signed-in person may edit the page whose

@@ -52,7 +52,7 @@ func (s *Server) postCreate(kind content.Kind) fiber.Handler {
 		s.fillCommune(st)
 		raw, err := st.compose(kind)
 		if err != nil {
-			return err
+			return s.unreadable(err)
 		}
 		if err := s.mayCreate(c, kind, raw); err != nil {
 			return err

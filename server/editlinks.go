@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/aiguillage/aiguillage/content"
+	"github.com/aiguillage/aiguillage/edit"
 )
 
 // editLinks are the editing actions a signed-in reader is offered on a
@@ -61,13 +62,19 @@ func (s *Server) withEditLinks(c *fiber.Ctx, doc *content.Document) func(view, e
 	}
 }
 
-// revertLinks offers the revert button on a revision page to those who may
-// edit the page (or, for a deleted page, who may edit what it was).
-func (s *Server) revertLinks(c *fiber.Ctx, p content.Path, rev content.Revision, deleted bool) *editLinks {
-	doc, _ := s.live.catalog().Doc(p)
-	l := s.editLinks(c, p, doc)
-	if l == nil || deleted || (doc != nil && l.Edit == "") || (doc == nil && !s.currentUser(c).IsAdmin()) {
+// revertLinks offers the revert button on a revision page to those who
+// may write the page's text of that revision (old, nil when the page did
+// not exist then) over the current one, or restore it when deleted.
+func (s *Server) revertLinks(c *fiber.Ctx, p content.Path, rev content.Revision, old []byte) *editLinks {
+	if old == nil || s.currentUser(c) == nil {
 		return nil
 	}
-	return &editLinks{Revert: p.URL() + "/revision/" + string(rev) + "/retablir", CSRF: l.CSRF}
+	var cur []byte
+	if f, err := s.cfg.Store.ReadFile(c.UserContext(), s.live.catalog().Revision(), p.File()); err == nil {
+		cur = f.Data
+	}
+	if !edit.Allowed(s.actor(c), p.File(), cur, old) {
+		return nil
+	}
+	return &editLinks{Revert: p.URL() + "/revision/" + string(rev) + "/retablir", CSRF: s.csrfToken(c)}
 }
