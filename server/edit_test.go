@@ -18,6 +18,8 @@ const epicerieURL = "/services/epicerie-sociale-cluny"
 var (
 	inputRe    = regexp.MustCompile(`<input ([^>]*)>`)
 	textareaRe = regexp.MustCompile(`(?s)<textarea [^>]*name="([^"]+)"[^>]*>(.*?)</textarea>`)
+	selectRe   = regexp.MustCompile(`(?s)<select [^>]*name="([^"]+)"[^>]*>(.*?)</select>`)
+	selectedRe = regexp.MustCompile(`<option value="([^"]*)" selected>`)
 	attrRe     = regexp.MustCompile(`([a-z-]+)(?:="([^"]*)")?`)
 )
 
@@ -42,6 +44,13 @@ func formValues(page string) url.Values {
 			continue
 		}
 		vals.Add(attrs["name"], attrs["value"])
+	}
+	for _, m := range selectRe.FindAllStringSubmatch(form, -1) {
+		sel := selectedRe.FindStringSubmatch(m[2])
+		if sel == nil {
+			sel = []string{"", ""}
+		}
+		vals.Add(m[1], html.UnescapeString(sel[1]))
 	}
 	for _, m := range textareaRe.FindAllStringSubmatch(form, -1) {
 		vals.Add(m[1], strings.TrimPrefix(html.UnescapeString(m[2]), "\n"))
@@ -136,6 +145,10 @@ func TestEditFormRoundTripKeepsUnknownKeysAndComments(t *testing.T) {
 	}
 	vals.Set("telephone", "03 85 00 00 01")
 	vals.Add("publics", "familles")
+	// The blank row of temporary notices adds one.
+	vals["infos_temporaires.du"][len(vals["infos_temporaires.du"])-1] = "2026-12-24"
+	vals["infos_temporaires.type"][len(vals["infos_temporaires.type"])-1] = "message"
+	vals["infos_temporaires.message"][len(vals["infos_temporaires.message"])-1] = "Fermé le 24 au soir"
 	vals.Set("_summary", "Nouveau numéro")
 	r := ed.post(epicerieURL+"/modifier", vals)
 	if r.status != http.StatusSeeOther || r.header.Get("Location") != epicerieURL {
@@ -143,7 +156,7 @@ func TestEditFormRoundTripKeepsUnknownKeysAndComments(t *testing.T) {
 	}
 	got := f.file("services/epicerie-sociale-cluny.md")
 	contains(t, "saved file", got, "# Relu avec le CCAS.\n", `# horaires d'hiver`, `champ_local: "à garder"`, `code_porte: "1234"`,
-		`telephone: "03 85 00 00 01"`, "publics: [familles]", "date_maj: 2026-11-24", "\nProduits à petit prix.\n")
+		`telephone: "03 85 00 00 01"`, "publics: [familles]", "  - du: 2026-12-24\n    type: message\n    message: Fermé le 24 au soir\n", "date_maj: 2026-11-24", "\nProduits à petit prix.\n")
 	cm := f.lastCommit("services/epicerie-sociale-cluny.md")
 	if cm.Author.Name != "Camille Martin" || cm.Message != "Nouveau numéro" {
 		t.Errorf("commit by %q: %q", cm.Author.Name, cm.Message)

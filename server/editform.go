@@ -26,6 +26,7 @@ type formField struct {
 	Groups            []optionGroup // thematiques: one fieldset per first level
 	Commune, Hours    bool          // the commune combobox, the opening hours preview
 	DescribedBy       string        // ids of the help and the error, for aria-describedby
+	Rows              []recordRow   // infos_temporaires: one fieldset per item, and a blank one
 	InputMode, Autoco string
 }
 
@@ -83,6 +84,8 @@ func (s *Server) formField(kind content.Kind, f editform.Field, vals editform.Va
 		if f.Key == "thematiques" {
 			ff.Groups, ff.Options = s.thematiqueGroups(vals), nil
 		}
+	case editform.Records:
+		ff.Input, ff.Rows = "records", s.recordRows(f, vals)
 	default:
 		ff.Input = "text"
 	}
@@ -168,4 +171,32 @@ func (s *Server) optional(key string) string {
 		return ""
 	}
 	return msgs.T(key)
+}
+
+// recordRow is one item of infos_temporaires in the form.
+type recordRow struct {
+	ID, Legend string
+	Values     editform.Record
+	Types      []formOption
+}
+
+// recordRows lays out the items of a Records field, plus a blank row to
+// add one.
+func (s *Server) recordRows(f editform.Field, vals editform.Values) []recordRow {
+	records := append(vals.Records(f.Key), editform.Record{})
+	rows := make([]recordRow, len(records))
+	for i, r := range records {
+		id := fieldID(f.Key) + "-" + strconv.Itoa(i)
+		legend := s.t("edit.info.legend", i+1)
+		if i == len(records)-1 {
+			legend = s.t("edit.info.new")
+		}
+		row := recordRow{ID: id, Legend: legend, Values: r}
+		row.Types = append(row.Types, formOption{Value: "", Label: s.t("edit.option.none"), Checked: r["type"] == ""})
+		for _, t := range []string{"fermeture", "horaires", "message"} {
+			row.Types = append(row.Types, formOption{Value: t, Label: s.t("edit.info.type." + t), Checked: r["type"] == t})
+		}
+		rows[i] = row
+	}
+	return rows
 }

@@ -171,6 +171,8 @@ func formErrors(sections []formSection) []formError {
 				id = f.Options[0].ID
 			case len(f.Groups) > 0 && len(f.Groups[0].Options) > 0:
 				id = f.Groups[0].Options[0].ID
+			case len(f.Rows) > 0:
+				id = f.Rows[0].ID + "-du"
 			}
 			out = append(out, formError{ID: id, Message: f.Error})
 		}
