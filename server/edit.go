@@ -101,7 +101,7 @@ func (s *Server) postEdit(c *fiber.Ctx) error {
 		return s.unreadable(err)
 	}
 	res, err := s.editor.Save(c.UserContext(), s.actor(c), p, st.Base, raw, st.Summary)
-	return s.afterWrite(c, st, res, err, "edit.saved")
+	return s.answerWrite(c, st, res, err, "edit.saved")
 }
 
 // readEditForm reads a posted edit form and the file it was based on. A
@@ -181,9 +181,9 @@ func (s *Server) forbidden() error {
 	return &httpError{status: fiber.StatusForbidden, code: "forbidden", message: s.t("edit.error.forbidden"), err: edit.ErrForbidden}
 }
 
-// afterWrite answers a write: back to the page with a notice, the form
+// answerWrite answers a write: back to the page with a notice, the form
 // again with its errors, or the conflict page.
-func (s *Server) afterWrite(c *fiber.Ctx, st *editState, res edit.Result, err error, notice string) error {
+func (s *Server) answerWrite(c *fiber.Ctx, st *editState, res edit.Result, err error, notice string) error {
 	var conflict *edit.ConflictError
 	var invalid *content.ValidationError
 	switch {

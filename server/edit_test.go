@@ -3,13 +3,15 @@ package server_test
 import (
 	"context"
 	"html"
+	"io"
+	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/aiguillage/aiguillage/accounts"
 	"github.com/aiguillage/aiguillage/content"
 )
 
@@ -58,41 +60,21 @@ func formValues(page string) url.Values {
 	return vals
 }
 
-// editor is a signed-in person for the edit tests.
-type editor struct {
-	f       *fixture
-	headers []string
-}
-
-// as signs a person in with a role and the structures they edit.
-func (f *fixture) as(role, name string, structures ...string) *editor {
-	return &editor{f: f, headers: []string{"X-Stub-User", role + "|" + name + "|" + strings.ToLower(strings.Fields(name)[0]) + "@example.org|" + strings.Join(structures, ",")}}
-}
-
-func (e *editor) get(target string) response {
-	e.f.t.Helper()
-	return e.f.get(target, e.headers...)
-}
-
-// post sends a form; the CSRF token of vals is kept as the page gave it.
-func (e *editor) post(target string, vals url.Values) response {
-	e.f.t.Helper()
-	req := httptest.NewRequest(http.MethodPost, target, strings.NewReader(vals.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	for i := 0; i+1 < len(e.headers); i += 2 {
-		req.Header.Set(e.headers[i], e.headers[i+1])
-	}
-	return e.f.do(req)
+// editor signs a person in with a role and the structures they edit; the
+// account's name is "Nom <first word of email>".
+func (f *fixture) editor(email string, role accounts.Role, structures ...string) *client {
+	f.t.Helper()
+	return f.as(f.newUser(email, role, structures...))
 }
 
 // form GETs an edit page and returns its form's values.
-func (e *editor) form(target string) url.Values {
-	e.f.t.Helper()
-	r := e.get(target)
+func (cl *client) form(target string) url.Values {
+	cl.f.t.Helper()
+	r := cl.get(target)
 	if r.status != http.StatusOK {
-		e.f.t.Fatalf("GET %s: %d\n%s", target, r.status, r.body)
+		cl.f.t.Fatalf("GET %s: %d\n%s", target, r.status, r.body)
 	}
-	lacks(e.f.t, target+": a message key without text", r.body, "[edit.", "[page.", "[search.")
+	lacks(cl.f.t, target+": a message key without text", r.body, "[edit.", "[page.", "[search.")
 	return formValues(r.body)
 }
 
@@ -135,10 +117,10 @@ Produits à petit prix.
 
 func TestEditFormRoundTripKeepsUnknownKeysAndComments(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, options{})
+	f := newFixture(t, options{accounts: true})
 	f.commit("annotate", map[string]string{"services/epicerie-sociale-cluny.md": annotated})
 	f.refresh()
-	ed := f.as("editeur", "Camille Martin", "ccas-cluny")
+	ed := f.editor("camille@example.org", accounts.RoleEditor, "ccas-cluny")
 	vals := ed.form(epicerieURL + "/modifier")
 	if vals.Get("nom") != "Épicerie sociale et solidaire de Cluny" || vals.Get("pro.notes") != "Note interne" || vals.Get("_base") == "" {
 		t.Fatalf("form values: %v", vals)
@@ -158,7 +140,7 @@ func TestEditFormRoundTripKeepsUnknownKeysAndComments(t *testing.T) {
 	contains(t, "saved file", got, "# Relu avec le CCAS.\n", `# horaires d'hiver`, `champ_local: "à garder"`, `code_porte: "1234"`,
 		`telephone: "03 85 00 00 01"`, "publics: [familles]", "  - du: 2026-12-24\n    type: message\n    message: Fermé le 24 au soir\n", "date_maj: 2026-11-24", "\nProduits à petit prix.\n")
 	cm := f.lastCommit("services/epicerie-sociale-cluny.md")
-	if cm.Author.Name != "Camille Martin" || cm.Message != "Nouveau numéro" {
+	if cm.Author.Name != "Nom camille" || cm.Message != "Nouveau numéro" {
 		t.Errorf("commit by %q: %q", cm.Author.Name, cm.Message)
 	}
 	page := f.page(epicerieURL)
@@ -167,8 +149,8 @@ func TestEditFormRoundTripKeepsUnknownKeysAndComments(t *testing.T) {
 
 func TestEditValidationErrorsAreTiedToFields(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, options{})
-	ed := f.as("editeur", "Camille Martin", "ccas-cluny")
+	f := newFixture(t, options{accounts: true})
+	ed := f.editor("camille@example.org", accounts.RoleEditor, "ccas-cluny")
 	vals := ed.form(epicerieURL + "/modifier")
 	vals.Set("courriel", "pas-une-adresse")
 	vals.Del("thematiques")
@@ -189,8 +171,8 @@ func TestEditValidationErrorsAreTiedToFields(t *testing.T) {
 
 func TestEditMergesConcurrentChangesAndSaysWithWhom(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, options{})
-	ed := f.as("editeur", "Camille Martin", "ccas-cluny")
+	f := newFixture(t, options{accounts: true})
+	ed := f.editor("camille@example.org", accounts.RoleEditor, "ccas-cluny")
 	vals := ed.form(epicerieURL + "/modifier")
 	// Someone else changes another field meanwhile.
 	other := strings.Replace(fixtureFile("services/epicerie-sociale-cluny.md"), `telephone: "03 85 99 00 11"`, `telephone: "03 85 99 00 22"`, 1)
@@ -211,7 +193,7 @@ func TestEditMergesConcurrentChangesAndSaysWithWhom(t *testing.T) {
 	if notice != "Votre modification a été fusionnée avec celle de Camille Martin." {
 		t.Errorf("notice %q", notice)
 	}
-	page := f.get(epicerieURL, append(ed.headers, "Cookie", "aiguillage_notice="+url.QueryEscape(notice))...)
+	page := ed.get(epicerieURL) // the client keeps the notice cookie
 	contains(t, "page with notice", page.body, "Votre modification a été fusionnée")
 	if cc := page.header.Get("Cache-Control"); !strings.Contains(cc, "no-store") {
 		t.Errorf("a page with a notice is cacheable: %q", cc)
@@ -221,8 +203,8 @@ func TestEditMergesConcurrentChangesAndSaysWithWhom(t *testing.T) {
 
 func TestEditConflictKeepsTheUsersText(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, options{})
-	ed := f.as("editeur", "Camille Martin", "ccas-cluny")
+	f := newFixture(t, options{accounts: true})
+	ed := f.editor("camille@example.org", accounts.RoleEditor, "ccas-cluny")
 	vals := ed.form(epicerieURL + "/modifier")
 	other := strings.Replace(fixtureFile("services/epicerie-sociale-cluny.md"), "Tu,Th 14:00-17:30", "Mo 09:00-12:00", 1)
 	f.commit("horaires", map[string]string{"services/epicerie-sociale-cluny.md": other})
@@ -232,7 +214,7 @@ func TestEditConflictKeepsTheUsersText(t *testing.T) {
 	if r.status != http.StatusConflict {
 		t.Fatalf("status %d\n%s", r.status, r.body)
 	}
-	contains(t, "conflict page", r.body, "We 10:00-12:00; PH off", "Mon texte à moi &lt;script&gt;", "<mark>horaires_accueil: ", "Camille Martin",
+	contains(t, "conflict page", r.body, "We 10:00-12:00; PH off", "Mon texte à moi &lt;script&gt;", "<mark>horaires_accueil: ", "Nom camille",
 		`name="_mode" value="source"`)
 	lacks(t, "conflict page", r.body, "<script>alert(1)", "[edit.")
 	// Saving from the conflict page replaces the current version.
@@ -247,19 +229,19 @@ func TestEditConflictKeepsTheUsersText(t *testing.T) {
 
 func TestEditRights(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, options{})
+	f := newFixture(t, options{accounts: true})
 	r := f.get(epicerieURL + "/modifier")
 	if r.status != http.StatusSeeOther || !strings.HasPrefix(r.header.Get("Location"), "/connexion?retour=") {
 		t.Errorf("anonymous: %d %s", r.status, r.header.Get("Location"))
 	}
-	for _, who := range []*editor{f.as("agent", "Alex Agent"), f.as("editeur", "Eve Autre", "ccas-reims")} {
+	for _, who := range []*client{f.editor("alex@example.org", accounts.RoleAgent), f.editor("eve@example.org", accounts.RoleEditor, "ccas-reims")} {
 		r := who.get(epicerieURL + "/modifier")
 		if r.status != http.StatusForbidden || !strings.Contains(r.body, "pas le droit de modifier") {
-			t.Errorf("%v: %d", who.headers, r.status)
+			t.Errorf("%v: %d", who.cookies, r.status)
 		}
 		r = who.post(epicerieURL+"/modifier", url.Values{"nom": {"Piraté"}, "_base": {"x"}})
 		if r.status != http.StatusForbidden {
-			t.Errorf("%v POST: %d", who.headers, r.status)
+			t.Errorf("%v POST: %d", who.cookies, r.status)
 		}
 	}
 	if got := f.file("services/epicerie-sociale-cluny.md"); strings.Contains(got, "Piraté") {
@@ -269,8 +251,8 @@ func TestEditRights(t *testing.T) {
 
 func TestEditCreateRenameDeleteRevertVerify(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, options{})
-	ed := f.as("editeur", "Camille Martin", "ccas-cluny")
+	f := newFixture(t, options{accounts: true})
+	ed := f.editor("camille@example.org", accounts.RoleEditor, "ccas-cluny")
 	// Create a service for the structure one edits.
 	vals := ed.form("/services/nouveau?structure=ccas-cluny")
 	if vals.Get("structure") != "ccas-cluny" {
@@ -284,7 +266,7 @@ func TestEditCreateRenameDeleteRevertVerify(t *testing.T) {
 	if r.status != http.StatusSeeOther || r.header.Get("Location") != "/services/permanence-logement-cluny" {
 		t.Fatalf("create: %d %s\n%s", r.status, r.header.Get("Location"), r.body)
 	}
-	if cm := f.lastCommit("services/permanence-logement-cluny.md"); cm.Author.Name != "Camille Martin" {
+	if cm := f.lastCommit("services/permanence-logement-cluny.md"); cm.Author.Name != "Nom camille" {
 		t.Errorf("created by %q", cm.Author.Name)
 	}
 	// The same slug again is refused on the slug field.
@@ -336,15 +318,15 @@ func TestEditCreateRenameDeleteRevertVerify(t *testing.T) {
 	}
 	f.refresh()
 	contains(t, "restored page", f.page(epicerieURL), "Épicerie sociale et solidaire de Cluny")
-	if cm := f.lastCommit("services/epicerie-sociale-cluny.md"); cm.Author.Name != "Camille Martin" {
+	if cm := f.lastCommit("services/epicerie-sociale-cluny.md"); cm.Author.Name != "Nom camille" {
 		t.Errorf("revert by %q", cm.Author.Name)
 	}
 }
 
 func TestEditHostileInput(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, options{})
-	ed := f.as("editeur", "Camille Martin", "ccas-cluny")
+	f := newFixture(t, options{accounts: true})
+	ed := f.editor("camille@example.org", accounts.RoleEditor, "ccas-cluny")
 	vals := ed.form(epicerieURL + "/modifier")
 	const evil = `<script>alert('x')</script><img src=x onerror=alert(1)>`
 	for k := range vals {
@@ -394,8 +376,8 @@ func TestEditHostileInput(t *testing.T) {
 
 func TestEditSourceModePreviewAndPresence(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, options{})
-	ed := f.as("editeur", "Camille Martin", "ccas-cluny")
+	f := newFixture(t, options{accounts: true})
+	ed := f.editor("camille@example.org", accounts.RoleEditor, "ccas-cluny")
 	vals := ed.form(epicerieURL + "/modifier?mode=source")
 	src := vals.Get("_source")
 	if !strings.HasPrefix(src, "---\nnom: ") {
@@ -420,23 +402,23 @@ func TestEditSourceModePreviewAndPresence(t *testing.T) {
 	contains(t, "form preview", r.body, "<strong>Gras</strong>", `href="/services/domiciliation-cluny"`, "Lundi", "09:00–12:00", `value="Mo-Fr 09:00-12:00"`)
 
 	// Presence: a second person sees the first.
-	other := f.as("admin", "Dominique Admin")
+	other := f.editor("dominique@example.org", accounts.RoleAdmin)
 	page := other.get(epicerieURL + "/modifier").body
-	contains(t, "presence", page, "En cours de modification par Camille Martin.")
+	contains(t, "presence", page, "En cours de modification par Nom camille.")
 	r = ed.post(epicerieURL+"/presence", url.Values{})
-	if r.body != `{"autres":["Dominique Admin"]}` {
+	if r.body != `{"autres":["Nom dominique"]}` {
 		t.Errorf("heartbeat: %s", r.body)
 	}
 }
 
 func TestEditLinksFollowRights(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, options{cacheBytes: -1}) // TODO: cache on once auth lands
+	f := newFixture(t, options{accounts: true})
 	lacks(t, "anonymous", f.page(epicerieURL), "/modifier", "/proposer", "/verifier")
-	ed := f.as("editeur", "Camille Martin", "ccas-cluny")
+	ed := f.editor("camille@example.org", accounts.RoleEditor, "ccas-cluny")
 	contains(t, "editor", ed.get(epicerieURL).body, `href="/services/epicerie-sociale-cluny/modifier"`, `action="/services/epicerie-sociale-cluny/verifier"`, `name="_csrf"`)
 	contains(t, "editor on structure", ed.get("/structures/ccas-cluny").body, `href="/services/nouveau?structure=ccas-cluny"`)
-	agent := f.as("agent", "Alex Agent")
+	agent := f.editor("alex@example.org", accounts.RoleAgent)
 	body := agent.get(epicerieURL).body
 	contains(t, "agent", body, `href="/services/epicerie-sociale-cluny/proposer"`)
 	lacks(t, "agent", body, "/modifier", "/verifier")
@@ -448,8 +430,8 @@ func TestEditLinksFollowRights(t *testing.T) {
 
 func TestEditCommuneWithoutJavaScriptFillsCodes(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, options{})
-	ed := f.as("editeur", "Camille Martin", "ccas-cluny")
+	f := newFixture(t, options{accounts: true})
+	ed := f.editor("camille@example.org", accounts.RoleEditor, "ccas-cluny")
 	vals := ed.form(epicerieURL + "/modifier")
 	vals.Set("commune", "macon")
 	if r := ed.post(epicerieURL+"/modifier", vals); r.status != http.StatusSeeOther {
@@ -463,4 +445,40 @@ func TestEditCommuneWithoutJavaScriptFillsCodes(t *testing.T) {
 	vals.Set("code_postal", "71250")
 	ed.post(epicerieURL+"/modifier", vals)
 	contains(t, "file", f.file("services/epicerie-sociale-cluny.md"), `commune: "Cluny"`, `code_insee: "71137"`, `code_postal: "71250"`)
+}
+
+func TestEditRefusesMissingCSRFAndHugeRequests(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, options{accounts: true})
+	ed := f.editor("camille@example.org", accounts.RoleEditor, "ccas-cluny")
+	vals := ed.form(epicerieURL + "/modifier")
+	vals.Set("nom", "Sans jeton")
+	vals.Set("_csrf", "")
+	if r := ed.post(epicerieURL+"/modifier", vals); r.status != http.StatusForbidden {
+		t.Errorf("missing CSRF token: %d", r.status)
+	}
+	vals.Set("_csrf", "forge")
+	if r := ed.post(epicerieURL+"/modifier", vals); r.status != http.StatusForbidden {
+		t.Errorf("forged CSRF token: %d", r.status)
+	}
+	lacks(t, "file", f.file("services/epicerie-sociale-cluny.md"), "Sans jeton")
+
+	// Over the 2 MB request limit, fasthttp refuses the request before any
+	// handler: a French page all the same (over a real connection, as
+	// app.Test refuses such a body itself).
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = f.srv.Serve(ln) }()
+	resp, err := http.Post("http://"+ln.Addr().String()+epicerieURL+"/modifier", "application/x-www-form-urlencoded",
+		strings.NewReader("_body="+strings.Repeat("a", 3<<20)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(body), "trop volumineux") {
+		t.Errorf("huge request: %d\n%.300s", resp.StatusCode, body)
+	}
 }

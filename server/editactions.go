@@ -70,7 +70,7 @@ func (s *Server) postCreate(kind content.Kind) fiber.Handler {
 			st.SlugErr = s.t("edit.error.exists")
 			return s.renderEdit(c, fiber.StatusConflict, st)
 		}
-		return s.afterWrite(c, st, res, err, "edit.created")
+		return s.answerWrite(c, st, res, err, "edit.created")
 	}
 }
 
@@ -156,7 +156,7 @@ func (s *Server) postRename(c *fiber.Ctx) error {
 		cv.SlugError = s.t("edit.error.exists")
 		return s.renderConfirm(c, fiber.StatusConflict, p, d.Revision, true, cv)
 	}
-	return s.afterWrite(c, &editState{Path: p, Base: base}, res, err, "edit.renamed")
+	return s.answerWrite(c, &editState{Path: p, Base: base}, res, err, "edit.renamed")
 }
 
 func (s *Server) showDelete(c *fiber.Ctx) error {
@@ -178,7 +178,7 @@ func (s *Server) postDelete(c *fiber.Ctx) error {
 	}
 	res, err := s.editor.Delete(c.UserContext(), s.actor(c), p, base, c.FormValue("_summary"))
 	if err != nil {
-		return s.afterWrite(c, &editState{Path: p, Base: base}, res, err, "")
+		return s.answerWrite(c, &editState{Path: p, Base: base}, res, err, "")
 	}
 	s.refreshAfterWrite(c, p)
 	s.setFlash(c, s.t("edit.deleted"))

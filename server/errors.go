@@ -63,7 +63,7 @@ func (s *Server) classify(err error) (status int, code, message string) {
 		case fiber.StatusMethodNotAllowed:
 			return fe.Code, "method_not_allowed", msgs.T("error.400.text")
 		case fiber.StatusRequestEntityTooLarge:
-			return fe.Code, "too_large", msgs.T("error.400.text")
+			return fe.Code, "too_large", msgs.T("edit.error.request_too_large")
 		}
 		if fe.Code < 500 {
 			return fe.Code, "bad_request", msgs.T("error.400.text")
@@ -88,6 +88,10 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	switch {
 	case status == fiber.StatusNotFound:
 		title = s.cfg.Theme.Messages().T("error.404.title")
+	case status == fiber.StatusForbidden:
+		title = s.t("auth.error.forbidden.title")
+	case status == fiber.StatusUnauthorized:
+		title = s.t("auth.error.signin.title")
 	case status < 500:
 		title = s.cfg.Theme.Messages().T("error.400.title")
 	}

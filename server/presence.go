@@ -72,7 +72,8 @@ func (pr *presence) join(p content.Path, key, name string, now time.Time) []stri
 // presenceBeat is the heartbeat of an open edit form: it answers who else
 // has the page open.
 func (s *Server) presenceBeat(c *fiber.Ctx) error {
-	p, err := pathParam(c)
+	// Only those who may edit the page are listed as editing it.
+	p, _, err := s.loadForChange(c)
 	if err != nil {
 		return err
 	}

@@ -40,6 +40,8 @@ func (s *Server) routes() {
 	// carry an ETag made once: hashing every body again (Fiber's CRC-32 runs
 	// byte by byte) cost a third of the CPU of a search request.
 	app.Use(etag.New(etag.Config{Next: func(c *fiber.Ctx) bool { return strings.HasPrefix(c.Path(), "/api/") }}))
+	app.Use(s.identify)
+	app.Use(s.checkCSRF)
 
 	app.Get("/static/*", func(c *fiber.Ctx) error { return s.live.catalog().look.assets.serve(c) })
 	app.Get("/healthz", s.health)
@@ -52,6 +54,10 @@ func (s *Server) routes() {
 	app.Get("/pages", s.listKind(content.KindPage))
 	app.Get("/services", func(c *fiber.Ctx) error { return c.Redirect("/recherche", fiber.StatusSeeOther) })
 	app.Get("/services/:slug/fiche", s.showSheet)
+
+	app.Get("/connexion", s.showSignin)
+	app.Post("/connexion", s.signin)
+	app.Post("/deconnexion", s.signout)
 	for _, kind := range content.Kinds {
 		list, base := "/"+string(kind), "/"+string(kind)+"/:slug"
 		// Before base: "nouveau" is not a page.
@@ -79,6 +85,7 @@ func (s *Server) routes() {
 	api := app.Group("/api/v1")
 	api.Get("/search", s.apiSearch)
 	api.Get("/communes", s.apiCommunes)
+	api.Get("/export/data-inclusion/:file", s.apiExport)
 	api.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })

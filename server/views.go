@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/aiguillage/aiguillage/accounts"
 	"github.com/aiguillage/aiguillage/content"
 )
 
@@ -24,11 +25,23 @@ type view struct {
 	NoIndex     bool
 	Brand       brand // logo, colours and footer links of config.yaml
 	Data        any
-	CSRF        string     // STUB until auth lands
-	Edit        *editLinks // the signed-in reader's editing actions on this page; nil for anonymous visitors
-	Flash       string     // a one-time notice after a write ("Modification enregistrée.")
+	User        *accounts.User // nil: anonymous
+	SignIn      bool           // whether signing in is possible at all
+	Edit        *editLinks     // the signed-in reader's editing actions on this page; nil for anonymous visitors
+	Flash       string         // a one-time notice after a write ("Modification enregistrée.")
+	csrf        func() string  // nil in a page kept in the shared cache
 	look        *look
 	expires     time.Time // when time-dependent content (open now) changes; zero: next midnight
+}
+
+// CSRF is the token every form that writes must carry, in a hidden
+// _csrf field. Pages served from the shared cache have none: an anonymous
+// form must be on a page rendered for each request.
+func (v view) CSRF() string {
+	if v.csrf == nil {
+		return ""
+	}
+	return v.csrf()
 }
 
 // Asset returns the versioned URL of a static file of the theme.
@@ -48,7 +61,10 @@ func (s *Server) viewAt(c *fiber.Ctx, cat *snapshot, title string, data any) vie
 		Data:     data,
 		Brand:    cat.look.brand,
 		look:     cat.look,
+		User:     s.currentUser(c),
+		SignIn:   s.cfg.Accounts != nil,
 		Flash:    s.takeFlash(c),
+		csrf:     func() string { return s.csrfToken(c) },
 	}
 	if v.Site.Nom == "" {
 		v.Site.Nom = "Aiguillage"
@@ -84,9 +100,10 @@ func (s *Server) renderCached(c *fiber.Ctx, snap *snapshot, page string, build f
 // carries its ETag and a gzip copy, made once, and expires when what it
 // shows of the clock does ("ouvert maintenant", today's notices).
 func (s *Server) renderCachedKey(c *fiber.Ctx, snap *snapshot, name, page string, build func() (view, error)) error {
-	if hasFlash(c) {
-		// A page with a notice is for one person: neither cached nor served
-		// from the cache.
+	if s.currentUser(c) != nil || hasFlash(c) {
+		// Signed-in pages show more (pro information, their name), and a
+		// page with a notice is for one person: never from or into the
+		// shared cache.
 		v, err := build()
 		if err != nil {
 			return err
@@ -97,6 +114,7 @@ func (s *Server) renderCachedKey(c *fiber.Ctx, snap *snapshot, name, page string
 	key := string(snap.Revision()) + " " + name
 	c.Set(fiber.HeaderLastModified, snap.commit.When.UTC().Format(http.TimeFormat))
 	c.Set(fiber.HeaderCacheControl, "public, max-age=0, must-revalidate")
+	c.Vary(fiber.HeaderCookie)
 	now := s.now()
 	p, ok := s.pages.get(key, now)
 	if !ok {
@@ -104,6 +122,7 @@ func (s *Server) renderCachedKey(c *fiber.Ctx, snap *snapshot, name, page string
 		if err != nil {
 			return err
 		}
+		v.csrf = nil // one visitor's token must not be served to all
 		body, err := s.renderBytes(page, v)
 		if err != nil {
 			return err

@@ -295,9 +295,11 @@ func (e *env) diffPath() string {
 // (about 20 s are enough on an idle machine; CI runs other packages beside).
 // The test fails if a page of ours throws an uncaught exception or logs an
 // error (a script or style refused by the CSP, a missing asset…).
-func (e *env) tab(t *testing.T, width int64) context.Context {
+// opts may give the tab a browser context of its own (cookies apart, to
+// sign in as someone else).
+func (e *env) tab(t *testing.T, width int64, opts ...chromedp.ContextOption) context.Context {
 	t.Helper()
-	ctx, cancel := chromedp.NewContext(e.browser)
+	ctx, cancel := chromedp.NewContext(e.browser, opts...)
 	t.Cleanup(cancel)
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 900)); err != nil {
 		t.Fatalf("open tab: %v", err)
