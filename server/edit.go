@@ -133,17 +133,6 @@ func (s *Server) readEditForm(c *fiber.Ctx, p content.Path) (*editState, error) 
 	return st, nil
 }
 
-// formValues returns every value posted under a name (url-encoded form).
-func formValues(c *fiber.Ctx, name string) []string {
-	var out []string
-	c.Request().PostArgs().VisitAll(func(k, v []byte) {
-		if string(k) == name {
-			out = append(out, string(v))
-		}
-	})
-	return out
-}
-
 // formText normalises a posted text's line ends.
 func formText(s string) string { return strings.ReplaceAll(s, "\r\n", "\n") }
 
@@ -205,9 +194,6 @@ func (s *Server) answerWrite(c *fiber.Ctx, st *editState, res edit.Result, err e
 		notice = s.mergedNotice(c, st.Base, res)
 	default:
 		notice = s.t(notice)
-	}
-	if err := s.live.refresh(c.UserContext()); err != nil {
-		s.log.Error("refresh after edit", "path", res.Path, "err", err)
 	}
 	s.setFlash(c, notice)
 	return c.Redirect(res.Path.URL(), fiber.StatusSeeOther)

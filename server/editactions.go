@@ -180,7 +180,6 @@ func (s *Server) postDelete(c *fiber.Ctx) error {
 	if err != nil {
 		return s.answerWrite(c, &editState{Path: p, Base: base}, res, err, "")
 	}
-	s.refreshAfterWrite(c, p)
 	s.setFlash(c, s.t("edit.deleted"))
 	return c.Redirect(kindCrumb(s, p.Kind()).URL, fiber.StatusSeeOther)
 }
@@ -213,7 +212,6 @@ func (s *Server) postRevert(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	s.refreshAfterWrite(c, p)
 	when := rev.Short()
 	if cm, err := s.cfg.Store.CommitInfo(ctx, rev); err == nil {
 		when = s.cfg.Theme.Messages().DateTime(cm.When.In(s.paris))
@@ -231,15 +229,6 @@ func (s *Server) postVerify(c *fiber.Ctx) error {
 	if _, err := s.editor.Verify(c.UserContext(), s.actor(c), p, ""); err != nil {
 		return err
 	}
-	s.refreshAfterWrite(c, p)
 	s.setFlash(c, s.t("edit.verified"))
 	return c.Redirect(p.URL(), fiber.StatusSeeOther)
-}
-
-// refreshAfterWrite brings the catalogue to the new commit before the
-// browser comes back, so the person sees their change at once.
-func (s *Server) refreshAfterWrite(c *fiber.Ctx, p content.Path) {
-	if err := s.live.refresh(c.UserContext()); err != nil {
-		s.log.Error("refresh after edit", "path", p, "err", err)
-	}
 }

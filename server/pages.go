@@ -73,6 +73,9 @@ func (s *Server) showDocument(c *fiber.Ctx) error {
 	cat := s.live.catalog()
 	doc, ok := cat.Doc(p)
 	if !ok {
+		if to, moved := cat.Redirect(p); moved {
+			return c.Redirect(to.URL(), fiber.StatusMovedPermanently)
+		}
 		return s.missingPage(c, cat.Catalog, p)
 	}
 	switch p.Kind() {
@@ -90,9 +93,6 @@ func (s *Server) showDocument(c *fiber.Ctx) error {
 
 // missingPage answers 404, saying whether the file exists but is invalid.
 func (s *Server) missingPage(c *fiber.Ctx, cat *content.Catalog, p content.Path) error {
-	if to, ok := s.renamed(c, cat, p); ok {
-		return c.Redirect(to.URL(), fiber.StatusMovedPermanently)
-	}
 	title, message := s.t("error.404.title"), s.t("error.404.text")
 	if len(cat.FileProblems(p.File())) > 0 {
 		title, message = s.t("error.invalid.title"), s.t("error.invalid.text")
@@ -100,23 +100,6 @@ func (s *Server) missingPage(c *fiber.Ctx, cat *content.Catalog, p content.Path)
 	v := s.view(c, title, errorView{Message: message, Create: string(p)})
 	v.NoIndex = true
 	return s.render(c, fiber.StatusNotFound, "error", v)
-}
-
-// renamed looks a missing page up in the redirections file of renamed
-// pages; only a redirect to a page that exists is followed.
-func (s *Server) renamed(c *fiber.Ctx, cat *content.Catalog, p content.Path) (content.Path, bool) {
-	if _, ok := cat.FileHash(content.RedirectsFile); !ok {
-		return "", false
-	}
-	f, err := s.cfg.Store.ReadFile(c.UserContext(), cat.Revision(), content.RedirectsFile)
-	if err != nil {
-		return "", false
-	}
-	to, ok := content.ParseRedirects(f.Data)[p]
-	if _, exists := cat.Doc(to); !ok || !exists {
-		return "", false
-	}
-	return to, true
 }
 
 // pathParam reads the page path from the route's kind and slug. A malformed

@@ -58,6 +58,23 @@ func (s *Server) routes() {
 	app.Get("/connexion", s.showSignin)
 	app.Post("/connexion", s.signin)
 	app.Post("/deconnexion", s.signout)
+	app.Get("/compte", s.requireSignedIn, s.showAccount)
+	app.Post("/compte/nom", s.requireSignedIn, s.saveName)
+	app.Post("/compte/mot-de-passe", s.requireSignedIn, s.savePassword)
+	app.Post("/compte/jetons", s.requireSignedIn, s.createToken)
+	app.Post("/compte/jetons/:id/revoquer", s.requireSignedIn, s.revokeToken)
+	app.Post("/compte/sessions/:id/revoquer", s.requireSignedIn, s.revokeSession)
+	app.Get("/invitations", s.requireSignedIn, s.showInvitations)
+	app.Post("/invitations", s.requireSignedIn, s.createInvitation)
+	app.Get("/invitation/:token", s.requireAccounts, s.showInvitation)
+	app.Post("/invitation/:token", s.requireAccounts, s.acceptInvitation)
+	app.Get("/mot-de-passe/:token", s.requireAccounts, s.showReset)
+	app.Post("/mot-de-passe/:token", s.requireAccounts, s.useReset)
+	app.Get("/admin/utilisateurs", s.requireAdmin, s.showUsers)
+	app.Post("/admin/utilisateurs/:id", s.requireAdmin, s.saveUser)
+	app.Post("/admin/utilisateurs/:id/desactiver", s.requireAdmin, s.setDisabled(true))
+	app.Post("/admin/utilisateurs/:id/activer", s.requireAdmin, s.setDisabled(false))
+	app.Post("/admin/utilisateurs/:id/reinitialisation", s.requireAdmin, s.createReset)
 	for _, kind := range content.Kinds {
 		list, base := "/"+string(kind), "/"+string(kind)+"/:slug"
 		// Before base: "nouveau" is not a page.

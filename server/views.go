@@ -26,6 +26,7 @@ type view struct {
 	Brand       brand // logo, colours and footer links of config.yaml
 	Data        any
 	User        *accounts.User // nil: anonymous
+	Here        string         // the page's path, for the sign-in link to come back to
 	SignIn      bool           // whether signing in is possible at all
 	Edit        *editLinks     // the signed-in reader's editing actions on this page; nil for anonymous visitors
 	Flash       string         // a one-time notice after a write ("Modification enregistrée.")
@@ -62,6 +63,7 @@ func (s *Server) viewAt(c *fiber.Ctx, cat *snapshot, title string, data any) vie
 		Brand:    cat.look.brand,
 		look:     cat.look,
 		User:     s.currentUser(c),
+		Here:     strings.Clone(c.Path()),
 		SignIn:   s.cfg.Accounts != nil,
 		Flash:    s.takeFlash(c),
 		csrf:     func() string { return s.csrfToken(c) },

@@ -111,9 +111,9 @@ func (e *env) startEditServer() (string, error) {
 // The editing tests' accounts: an editor of the CCAS de Cluny, and an
 // administrator.
 const (
-	editorEmail  = "camille@example.org"
-	adminEmail   = "dominique@example.org"
-	editPassword = "mot de passe des tests du navigateur"
+	editEditorEmail = "camille@example.org"
+	editAdminEmail  = "dominique@example.org"
+	editPassword    = "mot de passe des tests du navigateur"
 )
 
 // editAccounts gives the editing server its accounts.
@@ -123,8 +123,8 @@ func editAccounts(ctx context.Context, dir string, cfg *server.Config) error {
 		return err
 	}
 	for _, u := range []accounts.NewUser{
-		{Email: editorEmail, Name: "Camille Martin", Role: accounts.RoleEditor, Structures: []string{"ccas-cluny"}, Password: editPassword},
-		{Email: adminEmail, Name: "Dominique Admin", Role: accounts.RoleAdmin, Password: editPassword},
+		{Email: editEditorEmail, Name: "Camille Martin", Role: accounts.RoleEditor, Structures: []string{"ccas-cluny"}, Password: editPassword},
+		{Email: editAdminEmail, Name: "Dominique Admin", Role: accounts.RoleAdmin, Password: editPassword},
 	} {
 		if _, err := acc.CreateUser(ctx, u); err != nil {
 			return err
@@ -138,9 +138,9 @@ func editAccounts(ctx context.Context, dir string, cfg *server.Config) error {
 // administrator.
 func signIn(t *testing.T, ctx context.Context, base, role string) {
 	t.Helper()
-	email := editorEmail
+	email := editEditorEmail
 	if role == "admin" {
-		email = adminEmail
+		email = editAdminEmail
 	}
 	navigate(t, ctx, strings.TrimSuffix(base, "/")+"/connexion")
 	do(t, ctx, "fill the sign-in form", chromedp.SendKeys(chromedp.ID("email"), email), chromedp.SendKeys(chromedp.ID("password"), editPassword))
@@ -171,7 +171,7 @@ func bodyText(t *testing.T, ctx context.Context) string {
 
 func TestEditFlowInBrowser(t *testing.T) {
 	e := browserEnv(t)
-	ctx := e.tab(t, 1280, chromedp.WithNewBrowserContext())
+	ctx := e.privateTab(t, 1280)
 	const svc = "/services/accueil-social-ccas-cluny"
 	signIn(t, ctx, editURL(t, e, "/"), "editeur")
 	navigate(t, ctx, editURL(t, e, svc+"/modifier"))
@@ -217,7 +217,7 @@ func TestEditTwoTabsMergeThenConflict(t *testing.T) {
 	e := browserEnv(t)
 	const svc = "/services/aides-facultatives-ccas-cluny"
 	// Two people, each in a browser context of their own (own cookies).
-	a, b := e.tab(t, 1280, chromedp.WithNewBrowserContext()), e.tab(t, 1280, chromedp.WithNewBrowserContext())
+	a, b := e.privateTab(t, 1280), e.privateTab(t, 1280)
 	signIn(t, a, editURL(t, e, "/"), "admin")
 	signIn(t, b, editURL(t, e, "/"), "editeur")
 	navigate(t, b, editURL(t, e, svc+"/modifier"))
@@ -258,7 +258,7 @@ func TestEditTwoTabsMergeThenConflict(t *testing.T) {
 
 func TestEditRevertFromRevision(t *testing.T) {
 	e := browserEnv(t)
-	ctx := e.tab(t, 1280, chromedp.WithNewBrowserContext())
+	ctx := e.privateTab(t, 1280)
 	const svc = "/services/domiciliation-ccas-cluny"
 	signIn(t, ctx, editURL(t, e, "/"), "editeur")
 	navigate(t, ctx, editURL(t, e, svc+"/modifier"))
@@ -281,7 +281,7 @@ func TestEditPagesAxe(t *testing.T) {
 	e := browserEnv(t)
 	for _, width := range []int64{1280, 360} {
 		t.Run(fmt.Sprint(width), func(t *testing.T) {
-			ctx := e.tab(t, width, chromedp.WithNewBrowserContext())
+			ctx := e.privateTab(t, width)
 			const svc = "/services/pmi-cluny"
 			signIn(t, ctx, editURL(t, e, "/"), "admin")
 			for _, p := range []string{svc + "/modifier", svc + "/modifier?mode=source", svc + "/supprimer", svc + "/renommer",
