@@ -118,6 +118,9 @@ var writeCases = []authzCase{
 	{Method: "POST", Route: "/admin/utilisateurs/:id/desactiver", Target: "/admin/utilisateurs/{cible}/desactiver", Want: adminOnly(200)},
 	{Method: "POST", Route: "/admin/utilisateurs/:id/activer", Target: "/admin/utilisateurs/{cible}/activer", Want: adminOnly(200)},
 	{Method: "POST", Route: "/admin/utilisateurs/:id/reinitialisation", Target: "/admin/utilisateurs/{cible}/reinitialisation", Want: adminOnly(200)},
+	{Method: "PUT", Route: "/api/v1/pages/:kind/:slug", Request: apiPageRequest("PUT"), Want: [actorCount]int{401, 403, 403, 200, 200}},
+	{Method: "POST", Route: "/api/v1/pages/:kind", Request: apiPageRequest("POST"), Want: [actorCount]int{401, 403, 403, 201, 201}},
+	{Method: "DELETE", Route: "/api/v1/pages/:kind/:slug", Request: apiPageRequest("DELETE"), Want: [actorCount]int{401, 403, 403, 200, 200}},
 }
 
 // signedIn: 401 for anonymous visitors, status for every signed-in actor.
@@ -268,6 +271,8 @@ var proOutputs = []proOutput{
 	{"diff", func(w *authzWorld) string {
 		return "/services/epicerie-sociale-cluny/diff?de=" + string(w.seed) + "&a=" + string(w.rev)
 	}, true},
+	{"page API", path("/api/v1/pages/services/epicerie-sociale-cluny"), true},
+	{"structure page API", path("/api/v1/pages/structures/ccas-cluny"), true},
 	{"search HTML", path("/recherche?q=epicerie"), true},
 	{"search API", path("/api/v1/search?q=epicerie"), true},
 	{"search API, structures", path("/api/v1/search?q=ccas&type_page=structures"), true},
@@ -281,9 +286,12 @@ var proSecrets = []string{proNote, proPhone, proMail, proStructure, proNoteEdite
 func TestAuthzProOutputs(t *testing.T) {
 	t.Parallel()
 	w := newAuthzWorld(t)
+	// Anonymous visitors come first and last: what signed-in users were
+	// shown must not reach the shared cache.
+	order := []int{anonymous, agent, editorA, editorB, admin, anonymous}
 	for _, out := range proOutputs {
 		target := out.Target(w)
-		for actor := range actorCount {
+		for _, actor := range order {
 			// Twice: the second answer may come from a cache.
 			for round := range 2 {
 				r := w.client(actor).get(target)
