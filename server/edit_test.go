@@ -288,6 +288,9 @@ func TestEditCreateRenameDeleteRevertVerify(t *testing.T) {
 	if r.status != http.StatusSeeOther || r.header.Get("Location") != "/services/permanence-habitat-cluny" {
 		t.Fatalf("rename: %d %s\n%s", r.status, r.header.Get("Location"), r.body)
 	}
+	if cm := f.lastCommit("services/permanence-habitat-cluny.md"); cm.Author.Name != "Nom camille" {
+		t.Errorf("renamed by %q", cm.Author.Name)
+	}
 	f.refresh()
 	if r := f.get("/services/permanence-logement-cluny"); r.status != http.StatusMovedPermanently || r.header.Get("Location") != "/services/permanence-habitat-cluny" {
 		t.Errorf("old path: %d", r.status)
@@ -300,6 +303,9 @@ func TestEditCreateRenameDeleteRevertVerify(t *testing.T) {
 		t.Fatalf("verify: %d\n%s", r.status, r.body)
 	}
 	contains(t, "verified", f.file("services/epicerie-sociale-cluny.md"), "verifie_le: 2026-11-24")
+	if cm := f.lastCommit("services/epicerie-sociale-cluny.md"); cm.Author.Name != "Nom camille" {
+		t.Errorf("verified by %q", cm.Author.Name)
+	}
 
 	// Delete with confirmation, then revert from history.
 	before := f.lastCommit("services/epicerie-sociale-cluny.md")
@@ -307,6 +313,9 @@ func TestEditCreateRenameDeleteRevertVerify(t *testing.T) {
 	r = ed.post(epicerieURL+"/supprimer", dv)
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("delete: %d\n%s", r.status, r.body)
+	}
+	if cm := f.lastCommit("services/epicerie-sociale-cluny.md"); cm.Author.Name != "Nom camille" || len(cm.Files) != 1 {
+		t.Errorf("deleted by %q: %v", cm.Author.Name, cm.Files)
 	}
 	f.refresh()
 	if r := f.get(epicerieURL); r.status != http.StatusNotFound {
@@ -425,6 +434,10 @@ func TestEditLinksFollowRights(t *testing.T) {
 	rev := f.lastCommit("services/epicerie-sociale-cluny.md").Revision
 	contains(t, "revision page", ed.get(epicerieURL+"/revision/"+string(rev)).body, `action="/services/epicerie-sociale-cluny/revision/`+string(rev)+`/retablir"`)
 	lacks(t, "revision page for an agent", agent.get(epicerieURL+"/revision/"+string(rev)).body, "/retablir")
+	f.commit("autre version", map[string]string{"services/epicerie-sociale-cluny.md": strings.Replace(fixtureFile("services/epicerie-sociale-cluny.md"), "Cluny\"", "Cluny (71)\"", 1)})
+	f.refresh()
+	contains(t, "history", ed.get(epicerieURL+"/historique").body, `form="retablir-1"`, `<form id="retablir-1" method="post" action="/services/epicerie-sociale-cluny/revision/`+string(rev)+`/retablir">`)
+	lacks(t, "history for an agent", agent.get(epicerieURL+"/historique").body, "retablir")
 	lacks(t, "anonymous after", f.page(epicerieURL), "/modifier", "/proposer")
 }
 
