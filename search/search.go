@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aiguillage/aiguillage/content"
@@ -91,12 +92,15 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	if c, ok := ix.resolveCommune(q.Commune); ok {
 		res.Commune = &c
 	}
-	ms, tab, err := ix.matches(ctx, st, p, res.Commune, q.RayonKm)
+	sc := scratches.Get().(*scratch)
+	defer sc.put()
+	ms, tab, err := ix.matches(ctx, st, p, res.Commune, q.RayonKm, sc.ms[:0])
+	sc.ms = ms
 	if err != nil {
 		return nil, fmt.Errorf("search: %q: %w", q.Text, err)
 	}
 	now := ix.cfg.Now().In(ix.paris)
-	cands := make([]candidate, 0, len(ms))
+	cands := sc.cands[:0]
 	for _, mt := range ms {
 		m := tab.metas[mt.n]
 		if m == nil || (!q.IncludeInactive && m.inactive()) {
@@ -113,12 +117,13 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 		}
 		cands = append(cands, c)
 	}
+	sc.cands = cands
 	f := newFilters(&q)
 	for i := range cands {
 		f.apply(&cands[i], ix.open, now)
 	}
 	res.Facets = f.facets(cands, ix.labels())
-	kept := cands[:0:0]
+	kept := cands[:0] // in place: facets are counted
 	for _, c := range cands {
 		if c.fails == 0 {
 			kept = append(kept, c)
@@ -135,6 +140,20 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	}
 	res.Took = time.Since(start)
 	return res, nil
+}
+
+// scratch is a search's working memory, reused by later searches.
+type scratch struct {
+	ms    []match
+	cands []candidate
+}
+
+var scratches = sync.Pool{New: func() any { return new(scratch) }}
+
+// put returns sc to the pool, without the metas it points to.
+func (sc *scratch) put() {
+	clear(sc.cands[:cap(sc.cands)])
+	scratches.Put(sc)
 }
 
 // rank puts the first k candidates, in order, at the start of cs: by
