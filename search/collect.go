@@ -30,7 +30,7 @@ func (ix *Index) matches(ctx context.Context, st *state, p parsedText, c *territ
 		return nil, nil, err
 	}
 	defer snap.Close()
-	tab, err := ix.tables.table(snap, st)
+	tab, err := ix.tables.table(snap, st, ix.cfg.Log)
 	if err != nil {
 		return nil, nil, err
 	}
