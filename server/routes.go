@@ -45,6 +45,10 @@ func (s *Server) routes() {
 
 	app.Get("/static/*", func(c *fiber.Ctx) error { return s.live.catalog().look.assets.serve(c) })
 	app.Get("/healthz", s.health)
+	app.Get("/robots.txt", s.showRobots)
+	app.Get("/sitemap.xml", s.showSitemap)
+	app.Get("/sitemap/:part", s.showSitemapPart)
+	app.Get("/widget", s.showWidget) // the only page other sites may frame
 
 	app.Get("/", s.showHome)
 	app.Get("/recherche", s.showSearch)
@@ -58,18 +62,59 @@ func (s *Server) routes() {
 	app.Get("/connexion", s.showSignin)
 	app.Post("/connexion", s.signin)
 	app.Post("/deconnexion", s.signout)
+	app.Get("/compte", s.requireSignedIn, s.showAccount)
+	app.Post("/compte/nom", s.requireSignedIn, s.saveName)
+	app.Post("/compte/mot-de-passe", s.requireSignedIn, s.savePassword)
+	app.Post("/compte/jetons", s.requireSignedIn, s.createToken)
+	app.Post("/compte/jetons/:id/revoquer", s.requireSignedIn, s.revokeToken)
+	app.Post("/compte/sessions/:id/revoquer", s.requireSignedIn, s.revokeSession)
+	app.Get("/invitations", s.requireSignedIn, s.showInvitations)
+	app.Post("/invitations", s.requireSignedIn, s.createInvitation)
+	app.Get("/invitation/:token", s.requireAccounts, s.showInvitation)
+	app.Post("/invitation/:token", s.requireAccounts, s.acceptInvitation)
+	app.Get("/mot-de-passe/:token", s.requireAccounts, s.showReset)
+	app.Post("/mot-de-passe/:token", s.requireAccounts, s.useReset)
+	app.Get("/admin/utilisateurs", s.requireAdmin, s.showUsers)
+	app.Post("/admin/utilisateurs/:id", s.requireAdmin, s.saveUser)
+	app.Post("/admin/utilisateurs/:id/desactiver", s.requireAdmin, s.setDisabled(true))
+	app.Post("/admin/utilisateurs/:id/activer", s.requireAdmin, s.setDisabled(false))
+	app.Post("/admin/utilisateurs/:id/reinitialisation", s.requireAdmin, s.createReset)
+	app.Get("/admin/import", s.requireAdmin, s.showImport)
+	app.Post("/admin/import", s.requireAdmin, s.previewImport)
+	app.Post("/admin/import/confirmer", s.requireAdmin, s.confirmImport)
 	for _, kind := range content.Kinds {
-		base := "/" + string(kind) + "/:slug"
+		list, base := "/"+string(kind), "/"+string(kind)+"/:slug"
+		// Before base: "nouveau" is not a page.
+		app.Get(list+"/nouveau", s.requireSignedIn, s.showCreate(kind))
+		app.Post(list+"/nouveau", s.requireSignedIn, s.postCreate(kind))
+		app.Post(list+"/apercu", s.requireSignedIn, s.previewEdit)
 		app.Get(base, s.showDocument)
 		app.Get(base+"/historique", s.showHistory)
 		app.Get(base+"/revision/:rev", s.showRevision)
 		app.Get(base+"/diff", s.showDiff)
+		app.Get(base+"/modifier", s.requireSignedIn, s.showEdit)
+		app.Post(base+"/modifier", s.requireSignedIn, s.postEdit)
+		app.Post(base+"/apercu", s.requireSignedIn, s.previewEdit)
+		app.Post(base+"/presence", s.requireSignedIn, s.presenceBeat)
+		app.Get(base+"/renommer", s.requireSignedIn, s.showRename)
+		app.Post(base+"/renommer", s.requireSignedIn, s.postRename)
+		app.Get(base+"/supprimer", s.requireSignedIn, s.showDelete)
+		app.Post(base+"/supprimer", s.requireSignedIn, s.postDelete)
+		app.Post(base+"/revision/:rev/retablir", s.requireSignedIn, s.postRevert)
+		if kind != content.KindPage {
+			app.Post(base+"/verifier", s.requireSignedIn, s.postVerify)
+		}
 	}
 
 	api := app.Group("/api/v1")
 	api.Get("/search", s.apiSearch)
 	api.Get("/communes", s.apiCommunes)
+	api.Get("/pages/:kind/:slug", s.apiGetPage)
+	api.Put("/pages/:kind/:slug", s.apiPutPage)
+	api.Delete("/pages/:kind/:slug", s.apiDeletePage)
+	api.Post("/pages/:kind", s.apiCreatePage)
 	api.Get("/export/data-inclusion/:file", s.apiExport)
+	api.Get("/openapi.json", s.apiOpenAPI)
 	api.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })

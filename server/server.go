@@ -20,6 +20,7 @@ import (
 
 	"github.com/aiguillage/aiguillage/accounts"
 	"github.com/aiguillage/aiguillage/content"
+	"github.com/aiguillage/aiguillage/edit"
 	"github.com/aiguillage/aiguillage/search"
 	"github.com/aiguillage/aiguillage/territory"
 	"github.com/aiguillage/aiguillage/themes"
@@ -34,6 +35,9 @@ type Store interface {
 	CommitInfo(ctx context.Context, rev content.Revision) (content.Commit, error)
 	History(ctx context.Context, name string, limit int) ([]content.Commit, error)
 	Log(ctx context.Context, limit int) ([]content.Commit, error)
+	// Commit writes a change as one commit, refusing it with
+	// content.ErrConflict when a file it touches moved since ch.Base.
+	Commit(ctx context.Context, ch content.Change) (content.Commit, error)
 }
 
 // Searcher is the search index as the server uses it.
@@ -82,12 +86,15 @@ type Server struct {
 	cfg      Config
 	app      *fiber.App
 	live     *live
+	editor   *edit.Editor // every write of pages goes through it
 	pages    *pageCache
 	exports  *exports
+	imports  *pendingImports
 	renderer *content.Renderer
 	log      *slog.Logger
 	now      func() time.Time
 	paris    *time.Location
+	presence *presence
 	stop     context.CancelFunc
 	done     chan struct{}
 
@@ -123,10 +130,12 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.pages = newPageCache(cfg.CacheBytes)
+	s.presence = newPresence()
 	s.renderer = content.NewRenderer()
 	if s.exports, err = newExports(); err != nil {
 		return nil, err
 	}
+	s.imports = newPendingImports()
 	looks, err := newLooks(cfg.Theme, cfg.Themes, cfg.Store, cfg.Log)
 	if err != nil {
 		return nil, err
@@ -134,6 +143,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.live = newLive(cfg.Store, cfg.Search, cfg.Refs, looks, cfg.Log, s.pages.clear)
 	if err := s.live.load(ctx); err != nil {
 		return nil, err
+	}
+	s.editor, err = edit.New(edit.Config{Store: cfg.Store, Refs: cfg.Refs, Now: cfg.Now, AfterCommit: s.afterWrite})
+	if err != nil {
+		return nil, fmt.Errorf("server: %w", err)
 	}
 	s.app = s.newApp()
 	s.routes()
@@ -165,6 +178,22 @@ func (s *Server) background(ctx context.Context) {
 				s.log.Error("refresh from repository failed", "err", err)
 			}
 		}
+	}
+}
+
+// writeSyncTimeout bounds how long a write waits for the catalogue and
+// the index to catch up before answering.
+const writeSyncTimeout = 30 * time.Second
+
+// afterWrite brings the catalogue and the search index to the commit a
+// write just made, before the write answers: whoever saved reads their
+// own change at once, in pages and in search. A failure is logged; the
+// background poll catches up.
+func (s *Server) afterWrite(ctx context.Context, rev content.Revision) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeSyncTimeout)
+	defer cancel()
+	if err := s.live.refresh(ctx); err != nil {
+		s.log.Error("refresh after a write failed", "revision", rev.Short(), "err", err)
 	}
 }
 

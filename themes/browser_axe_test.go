@@ -117,6 +117,7 @@ func axePages(e *env) []struct{ name, path string } {
 		{"problems", "/problemes"},
 		{"changes", "/modifications"},
 		{"not-found", "/services/service-inexistant"},
+		{"signin", "/connexion"},
 	}
 }
 
