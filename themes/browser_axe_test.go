@@ -105,6 +105,8 @@ func axePages(e *env) []struct{ name, path string } {
 		{"home", "/"},
 		{"search", searchPath},
 		{"search-empty", "/recherche"},
+		{"search-filters", searchPath + "&frais=gratuit&rayon=20"},
+		{"search-page-2", "/recherche?q=aide&page=2"},
 		{"service", servicePath},
 		{"sheet", servicePath + "/fiche"},
 		{"structure", structurePath},
@@ -118,6 +120,8 @@ func axePages(e *env) []struct{ name, path string } {
 		{"changes", "/modifications"},
 		{"not-found", "/services/service-inexistant"},
 		{"signin", "/connexion"},
+		{"signin-redirect", "/compte"}, // the 401 of a page for signed-in users
+		{"widget", "/widget?q=aide+alimentaire&commune=71137"},
 	}
 }
 
