@@ -49,7 +49,7 @@ func fieldID(key string) string { return "champ-" + strings.ReplaceAll(key, ".",
 func (s *Server) formSections(kind content.Kind, vals editform.Values, errs map[string]string) []formSection {
 	var out []formSection
 	for _, f := range editform.Fields(kind) {
-		if len(out) == 0 || out[len(out)-1].ID != f.Section {
+		if len(out) == 0 || out[len(out)-1].ID != "section-"+f.Section {
 			out = append(out, formSection{ID: "section-" + f.Section, Title: s.t("edit.section." + f.Section), Help: s.optional("edit.section." + f.Section + ".help")})
 		}
 		sec := &out[len(out)-1]

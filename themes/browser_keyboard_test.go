@@ -98,6 +98,20 @@ func TestEditorByKeyboard(t *testing.T) {
 	if got := eval[string](t, ctx, `document.getElementById('apercu-contenu').getAttribute('aria-live')`); got != "polite" {
 		t.Errorf("the preview's aria-live is %q, want polite", got)
 	}
+	// One fieldset per section, each with its own legend: a screen reader
+	// announces the section's name once, on entering it.
+	legends := eval[[]string](t, ctx, `[...document.querySelectorAll('fieldset.section-edition > legend')].map(l => l.textContent.trim())`)
+	seen := map[string]bool{}
+	for _, l := range legends {
+		if seen[l] {
+			t.Errorf("two sections titled %q: %v", l, legends)
+			break
+		}
+		seen[l] = true
+	}
+	if len(legends) < 4 {
+		t.Errorf("sections %v, want the form's sections", legends)
+	}
 	// Start from the form's first field, then Tab down to the save button
 	// and check that each step goes further down the document.
 	eval[chromedp.Void](t, ctx, `document.querySelector('#edition input:not([type=hidden]), #edition textarea').focus()`)

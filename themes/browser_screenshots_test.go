@@ -34,17 +34,23 @@ func TestScreenshots(t *testing.T) {
 	if theme == "" {
 		theme = "default"
 	}
-	pages := []struct{ name, path string }{
-		{"accueil", "/"},
-		{"recherche", searchPath},
-		{"service", servicePath},
-		{"structure", structurePath},
-		{"historique", servicePath + "/historique"},
+	pages := []struct{ name, path, email string }{
+		{"accueil", "/", ""},
+		{"recherche", searchPath, ""},
+		{"service", servicePath, ""},
+		{"structure", structurePath, ""},
+		{"historique", servicePath + "/historique", ""},
+		{"connexion", "/connexion", ""},
+		{"modifier", servicePath + "/modifier", editorEmail}, // the edit form, signed in as an editor
 	}
 	sizes := []struct{ width, height int64 }{{1280, 1600}, {360, 1400}}
 	for _, size := range sizes {
-		ctx := e.tab(t, size.width)
+		anonymous := e.tab(t, size.width)
 		for _, p := range pages {
+			ctx := anonymous
+			if p.email != "" {
+				ctx = e.signedInTab(t, size.width, p.email)
+			}
 			navigate(t, ctx, e.url(theme, p.path))
 			png, err := chromedp.Run(ctx, clippedScreenshot(size.width, size.height))
 			if err != nil {
