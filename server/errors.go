@@ -28,6 +28,8 @@ type httpError struct {
 	status  int
 	code    string
 	message string
+	key     string // or the catalogue key of the message, with its arguments
+	args    []any
 	err     error // cause, for the log; may be nil
 }
 
@@ -44,6 +46,12 @@ func badRequest(code, message string) error {
 	return &httpError{status: fiber.StatusBadRequest, code: code, message: message}
 }
 
+// badParam is a 400 whose message is the catalogue's text of key: the
+// request parsers that report it have no Server to translate with.
+func badParam(code, key string, args ...any) error {
+	return &httpError{status: fiber.StatusBadRequest, code: code, key: key, args: args}
+}
+
 // classify maps an error to its HTTP status, machine code and the message
 // key of its French text. It is the only place that knows this mapping.
 func (s *Server) classify(err error) (status int, code, message string) {
@@ -52,6 +60,9 @@ func (s *Server) classify(err error) (status int, code, message string) {
 	var fe *fiber.Error
 	switch {
 	case errors.As(err, &he):
+		if he.key != "" {
+			return he.status, he.code, msgs.T(he.key, he.args...)
+		}
 		return he.status, he.code, he.message
 	case errors.Is(err, edit.ErrForbidden):
 		return fiber.StatusForbidden, "forbidden", msgs.T("apipages.forbidden")

@@ -245,11 +245,11 @@ func fileLink(cat *content.Catalog, name string) link {
 // are ambiguous and anything else is not a revision.
 func revisionParam(s string) (content.Revision, error) {
 	if len(s) != 40 && len(s) != 64 {
-		return "", badRequest("bad_revision", "Version inconnue : l'identifiant de version est incorrect.")
+		return "", badParam("bad_revision", "param.bad_revision")
 	}
 	for i := 0; i < len(s); i++ {
 		if !(s[i] >= '0' && s[i] <= '9' || s[i] >= 'a' && s[i] <= 'f') {
-			return "", badRequest("bad_revision", "Version inconnue : l'identifiant de version est incorrect.")
+			return "", badParam("bad_revision", "param.bad_revision")
 		}
 	}
 	return content.Revision(s), nil

@@ -74,7 +74,7 @@ func parseQuery(c *fiber.Ctx) (search.Query, error) {
 		q.Sort = ""
 	case "distance", "date":
 	default:
-		return q, badRequest("bad_sort", "Tri inconnu : choisissez pertinence, distance ou date.")
+		return q, badParam("bad_sort", "param.bad_sort")
 	}
 	return q, nil
 }
@@ -86,7 +86,7 @@ func intParam(c *fiber.Ctx, name string, def, min, max int) (int, error) {
 	}
 	v, err := strconv.Atoi(raw)
 	if err != nil || v < min {
-		return 0, badRequest("bad_"+name, "Paramètre « "+name+" » incorrect : nombre entier attendu.")
+		return 0, badParam("bad_"+name, "param.bad_int", name)
 	}
 	if v > max {
 		v = max
@@ -101,7 +101,7 @@ func floatParam(c *fiber.Ctx, name string, def, min, max float64) (float64, erro
 	}
 	v, err := strconv.ParseFloat(strings.Replace(raw, ",", ".", 1), 64)
 	if err != nil || v < min || v != v {
-		return 0, badRequest("bad_"+name, "Paramètre « "+name+" » incorrect : nombre attendu.")
+		return 0, badParam("bad_"+name, "param.bad_number", name)
 	}
 	if v > max {
 		v = max
