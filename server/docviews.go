@@ -104,7 +104,7 @@ func (s *Server) serviceData(cat *snapshot, doc *content.Document) (serviceView,
 		ModesAccueil:      labels(refs.ModesAccueil, svc.ModesAccueil),
 		ModesMobilisation: labels(refs.ModesMobilisation, svc.ModesMobilisation),
 		MobilisablePar:    labels(refs.MobilisablePar, svc.MobilisablePar),
-		Langues:           languageNames(svc.Langues),
+		Langues:           s.languageNames(svc.Langues),
 		Zone:              s.zoneLabels(svc.ZoneEligibilite),
 		Ages:              s.ages(svc.AgeMin, svc.AgeMax),
 		Problems:          publicProblems(cat.FileProblems(doc.Path.File())),
@@ -410,19 +410,12 @@ func (s *Server) stale(cfg content.SiteConfig, verified content.Date) bool {
 	return verified.IsZero() || verified.Before(limit)
 }
 
-var languageNamesFR = map[string]string{
-	"fr": "français", "en": "anglais", "ar": "arabe", "es": "espagnol", "pt": "portugais",
-	"it": "italien", "de": "allemand", "ru": "russe", "uk": "ukrainien", "tr": "turc",
-	"ro": "roumain", "pl": "polonais", "zh": "chinois", "ps": "pachto", "fa": "persan",
-	"ti": "tigrigna", "so": "somali", "wo": "wolof", "bm": "bambara", "ln": "lingala",
-	"sq": "albanais", "ka": "géorgien", "hy": "arménien", "ta": "tamoul", "bn": "bengali",
-	"vi": "vietnamien", "lsf": "langue des signes française",
-}
-
-func languageNames(codes []string) []string {
+// languageNames names the languages of a service from the catalogue
+// (language.<code>), or shows the code the catalogue does not know.
+func (s *Server) languageNames(codes []string) []string {
 	out := make([]string, len(codes))
 	for i, code := range codes {
-		if name, ok := languageNamesFR[code]; ok {
+		if name := s.optional("language." + code); name != "" {
 			out[i] = name
 		} else {
 			out[i] = code
