@@ -17,7 +17,8 @@ import (
 //
 //	AIGUILLAGE_SCREENSHOTS=$PWD/docs/screenshots go test -run TestScreenshots ./themes/
 //
-// Each image is clipped to a fixed height so the files stay small; the
+// Each image is clipped to a fixed height (or the page's, if shorter) so the
+// files stay small; the
 // committed ones were then quantised with pngquant (Debian package):
 //
 //	pngquant --force --ext .png --quality 80-95 docs/screenshots/*.png
@@ -52,7 +53,9 @@ func TestScreenshots(t *testing.T) {
 				ctx = e.signedInTab(t, size.width, p.email)
 			}
 			navigate(t, ctx, e.url(theme, p.path))
-			png, err := chromedp.Run(ctx, clippedScreenshot(size.width, size.height))
+			// A short page is shot to its end, not padded with white.
+			height := min(size.height, int64(eval[float64](t, ctx, `document.documentElement.scrollHeight`)))
+			png, err := chromedp.Run(ctx, clippedScreenshot(size.width, height))
 			if err != nil {
 				t.Fatalf("%s at %d px: %v", p.name, size.width, err)
 			}
