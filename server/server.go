@@ -94,12 +94,13 @@ type Server struct {
 	log      *slog.Logger
 	now      func() time.Time
 	paris    *time.Location
+	presence *presence
 	stop     context.CancelFunc
 	done     chan struct{}
 
 	secret      []byte
 	proxies     []netip.Prefix
-	signinIP    *limiter // sign-in attempts per client address
+	signinIP    *limiter // failed sign-ins per client address
 	signinEmail *limiter // failed sign-ins per e-mail
 }
 
@@ -129,6 +130,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.pages = newPageCache(cfg.CacheBytes)
+	s.presence = newPresence()
 	s.renderer = content.NewRenderer()
 	if s.exports, err = newExports(); err != nil {
 		return nil, err
