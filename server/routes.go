@@ -47,6 +47,7 @@ func (s *Server) routes() {
 	app.Get("/", s.showHome)
 	app.Get("/recherche", s.showSearch)
 	app.Get("/modifications", s.showChanges)
+	app.Get("/modifications.atom", s.showFeed)
 	app.Get("/problemes", s.showProblems)
 	app.Get("/structures", s.listKind(content.KindStructure))
 	app.Get("/pages", s.listKind(content.KindPage))
