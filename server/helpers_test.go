@@ -18,6 +18,7 @@ import (
 
 	"github.com/aiguillage/aiguillage/content"
 	"github.com/aiguillage/aiguillage/content/gitstore"
+	"github.com/aiguillage/aiguillage/proposals"
 	"github.com/aiguillage/aiguillage/search"
 	"github.com/aiguillage/aiguillage/server"
 	"github.com/aiguillage/aiguillage/territory"
@@ -212,6 +213,7 @@ type fixture struct {
 	store *gitstore.Store
 	srv   *server.Server
 	app   *fiber.App
+	queue *proposals.Queue
 }
 
 // newFixture builds a Server on a fresh repository seeded with the
@@ -264,6 +266,11 @@ func newFixture(t testing.TB, opt options) *fixture {
 	if opt.wrapStore != nil {
 		cfg.Store = opt.wrapStore(store)
 	}
+	queue, err := proposals.New(proposals.Config{Store: store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Proposals = queue
 	srv, err := server.New(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -280,7 +287,7 @@ func newFixture(t testing.TB, opt options) *fixture {
 	if err := srv.WaitIndexed(wctx); err != nil {
 		t.Fatalf("index not ready: %v", err)
 	}
-	return &fixture{t: t, store: store, srv: srv, app: srv.Handler()}
+	return &fixture{t: t, store: store, srv: srv, app: srv.Handler(), queue: queue}
 }
 
 // commitClock returns increasing commit times one minute apart, from

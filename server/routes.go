@@ -60,6 +60,11 @@ func (s *Server) routes() {
 		app.Get(base+"/revision/:rev", s.showRevision)
 		app.Get(base+"/diff", s.showDiff)
 	}
+	for _, kind := range []content.Kind{content.KindService, content.KindStructure} {
+		base := "/" + string(kind) + "/:slug"
+		app.Get(base+"/signaler", s.showReport)
+		app.Post(base+"/signaler", s.sendReport)
+	}
 
 	api := app.Group("/api/v1")
 	api.Get("/search", s.apiSearch)

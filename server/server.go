@@ -17,6 +17,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/aiguillage/aiguillage/content"
+	"github.com/aiguillage/aiguillage/proposals"
 	"github.com/aiguillage/aiguillage/search"
 	"github.com/aiguillage/aiguillage/territory"
 	"github.com/aiguillage/aiguillage/themes"
@@ -53,6 +54,10 @@ type Config struct {
 	Refs  *content.Referentials
 	Log   *slog.Logger
 
+	// Proposals is the queue of proposals and error reports; nil disables
+	// the proposal and report routes.
+	Proposals *proposals.Queue
+
 	BaseURL      string        // public URL of the site, for canonical links; may be empty
 	PollInterval time.Duration // how often to look for commits made outside the server (default 500 ms, so that a pushed commit is searchable within a second; < 0 disables)
 	CacheBytes   int           // rendered-page cache budget (default 64 MiB; < 0 disables the cache)
@@ -69,6 +74,7 @@ type Server struct {
 	log      *slog.Logger
 	now      func() time.Time
 	paris    *time.Location
+	spam     *antiSpam
 	stop     context.CancelFunc
 	done     chan struct{}
 }
@@ -96,6 +102,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, log: cfg.Log, now: cfg.Now, paris: paris, done: make(chan struct{})}
 	s.pages = newPageCache(cfg.CacheBytes)
+	if s.spam, err = newAntiSpam(nil); err != nil {
+		return nil, err
+	}
 	s.renderer = content.NewRenderer()
 	looks, err := newLooks(cfg.Theme, cfg.Store, cfg.Log)
 	if err != nil {
