@@ -22,7 +22,7 @@ type freshRow struct {
 
 // freshGroup counts a structure's pages.
 type freshGroup struct {
-	Structure   link
+	Structure    link
 	Stale, Total int
 }
 
