@@ -195,12 +195,13 @@ func loadShared(t testing.TB) {
 
 // options tunes a fixture.
 type options struct {
-	seed       fstest.MapFS     // content; fixtureFiles() when nil
-	poll       time.Duration    // server poll interval; polling disabled when 0
-	cacheBytes int              // page cache budget; default when 0
-	noSearch   bool             // run without a search index
-	log        io.Writer        // server log; discarded when nil
-	clock      func() time.Time // the server's clock; now when nil
+	seed       fstest.MapFS             // content; fixtureFiles() when nil
+	poll       time.Duration            // server poll interval; polling disabled when 0
+	cacheBytes int                      // page cache budget; default when 0
+	noSearch   bool                     // run without a search index
+	themes     map[string]*themes.Theme // built-in themes config.yaml may choose; none when nil
+	log        io.Writer                // server log; discarded when nil
+	clock      func() time.Time         // the server's clock; now when nil
 	// wrapStore and wrapSearch, when set, stand between the server and
 	// the real store or index (to inject faults).
 	wrapStore  func(server.Store) server.Store
@@ -242,6 +243,7 @@ func newFixture(t testing.TB, opt options) *fixture {
 	cfg := server.Config{
 		Store: store, Territory: shared.terr, Theme: shared.theme, Refs: shared.refs, Log: log,
 		PollInterval: -1, CacheBytes: opt.cacheBytes, Now: func() time.Time { return now },
+		Themes: opt.themes,
 	}
 	if opt.clock != nil {
 		cfg.Now = opt.clock

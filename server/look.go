@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -38,20 +39,56 @@ type brand struct {
 	Footer []link
 }
 
-// looks builds the look of each snapshot from the built-in theme.
+// looks builds the look of each snapshot from a built-in theme: the
+// default one, or the one config.yaml's theme: names among the choices.
 type looks struct {
-	builtin *themes.Theme
-	assets  *assets // the built-in theme's static files
+	def     base
+	choices map[string]base // built-in themes config.yaml may choose; nil when the flag fixed the theme
 	store   Store
 	log     *slog.Logger
 }
 
-func newLooks(builtin *themes.Theme, store Store, log *slog.Logger) (*looks, error) {
-	a, err := newAssets(builtin.Static())
-	if err != nil {
+// base is a built-in theme with its static files.
+type base struct {
+	theme  *themes.Theme
+	assets *assets
+}
+
+func newLooks(def *themes.Theme, choices map[string]*themes.Theme, store Store, log *slog.Logger) (*looks, error) {
+	newBase := func(t *themes.Theme) (base, error) {
+		a, err := newAssets(t.Static())
+		return base{theme: t, assets: a}, err
+	}
+	ls := &looks{store: store, log: log}
+	var err error
+	if ls.def, err = newBase(def); err != nil {
 		return nil, err
 	}
-	return &looks{builtin: builtin, assets: a, store: store, log: log}, nil
+	for name, t := range choices {
+		b, err := newBase(t)
+		if err != nil {
+			return nil, fmt.Errorf("server: theme %s: %w", name, err)
+		}
+		if ls.choices == nil {
+			ls.choices = make(map[string]base, len(choices))
+		}
+		ls.choices[name] = b
+	}
+	return ls, nil
+}
+
+// base returns the built-in theme config.yaml names, the default one when
+// it names none, and a problem when it names one this binary lacks.
+func (ls *looks) base(cfg content.SiteConfig) (base, *content.Problem) {
+	if ls.choices == nil || cfg.Theme == "" {
+		return ls.def, nil
+	}
+	if b, ok := ls.choices[cfg.Theme]; ok {
+		return b, nil
+	}
+	names := slices.Sorted(maps.Keys(ls.choices))
+	return ls.def, &content.Problem{File: content.ConfigFile, Field: "theme", Code: codeTheme, Warning: true,
+		Message: fmt.Sprintf("thème : « %s » n'existe pas (thèmes disponibles : %s) ; thème par défaut utilisé", cfg.Theme, strings.Join(names, ", "))}
 }
 
 // next returns the look of cat: prev when no file it depends on changed
@@ -69,11 +106,15 @@ func (ls *looks) next(ctx context.Context, cat *content.Catalog, prev *look, cha
 // build makes the look of cat. It never fails: what cannot be used is
 // logged and reported as a problem, and the built-in theme stands in.
 func (ls *looks) build(ctx context.Context, cat *content.Catalog) *look {
-	l := &look{theme: ls.builtin, assets: ls.assets}
-	if files := cat.ThemeFiles(); len(files) > 0 {
-		ls.override(l, cat, files)
-	}
 	cfg := cat.Config()
+	b, problem := ls.base(cfg)
+	l := &look{theme: b.theme, assets: b.assets}
+	if problem != nil {
+		l.problems = append(l.problems, *problem)
+	}
+	if files := cat.ThemeFiles(); len(files) > 0 {
+		ls.override(l, b.theme, cat, files)
+	}
 	if css := brandCSS(cfg.Couleurs); css != "" {
 		l.assets = l.assets.with("marque.css", []byte(css))
 		l.brand.CSS = l.assets.url("marque.css")
@@ -87,14 +128,14 @@ func (ls *looks) build(ctx context.Context, cat *content.Catalog) *look {
 	return l
 }
 
-// override loads the theme with the repository's overrides and checks that
-// its layout renders; on failure the built-in theme stays.
-func (ls *looks) override(l *look, cat *content.Catalog, files []content.File) {
+// override loads the built-in theme with the repository's overrides and
+// checks that its layout renders; on failure the built-in theme stays.
+func (ls *looks) override(l *look, builtin *themes.Theme, cat *content.Catalog, files []content.File) {
 	rel := make(map[string][]byte, len(files))
 	for _, f := range files {
 		rel[strings.TrimPrefix(f.Name, content.ThemeDir)] = f.Data
 	}
-	theme, err := ls.builtin.Override(rel)
+	theme, err := builtin.Override(rel)
 	var a *assets
 	if err == nil {
 		a, err = newAssets(theme.Static())

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/aiguillage/aiguillage/themes"
 )
 
 var assetURL = regexp.MustCompile(`href="(/static/theme\.css\?v=[0-9a-f]+)"`)
@@ -129,4 +131,37 @@ pied:
 	lacks(t, "home", home, "marque.css", "logo-perso", "javascript:", "Piège")
 	contains(t, "problems", f.page("/problemes"), "<code>couleurs.accent</code>", "pas assez contrastée",
 		"<code>pied[1].lien</code>", "media/absent.svg", "fichier introuvable")
+}
+
+// TestThemeChoice commits theme: in config.yaml and checks that the
+// built-in theme it names serves at once, without a restart, and that an
+// unknown name is reported while the default theme serves.
+func TestThemeChoice(t *testing.T) {
+	t.Parallel()
+	loadShared(t)
+	fsys, err := themes.FS("contraste")
+	if err != nil {
+		t.Fatal(err)
+	}
+	contrast, err := themes.Load(fsys, "fr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFixture(t, options{themes: map[string]*themes.Theme{"default": shared.theme, "contraste": contrast}})
+	def := f.themeCSS()
+	config := fixtureFile(".aiguillage/config.yaml")
+
+	f.commit("Thème contrasté", map[string]string{".aiguillage/config.yaml": config + "theme: contraste\n"})
+	f.refresh()
+	if css := f.themeCSS(); css == def {
+		t.Error("theme: contraste in config.yaml did not change theme.css")
+	}
+	lacks(t, "problems with a known theme", f.page("/problemes"), "thème :")
+
+	f.commit("Thème inconnu", map[string]string{".aiguillage/config.yaml": config + "theme: fluo\n"})
+	f.refresh()
+	if css := f.themeCSS(); css != def {
+		t.Error("an unknown theme must leave the default theme in place")
+	}
+	contains(t, "problems with an unknown theme", f.page("/problemes"), "« fluo » n&#39;existe pas", "contraste, default")
 }

@@ -51,8 +51,12 @@ type Config struct {
 	// .aiguillage/theme/ folder overrides it: the server layers those files
 	// over it again at each commit that changes them.
 	Theme *themes.Theme
-	Refs  *content.Referentials
-	Log   *slog.Logger
+	// Themes are the built-in themes the repository's config.yaml may
+	// choose with theme: <name>, live at the commit that changes it; nil
+	// when the theme is fixed (the --theme flag).
+	Themes map[string]*themes.Theme
+	Refs   *content.Referentials
+	Log    *slog.Logger
 
 	// Proposals is the queue of proposals and error reports; nil disables
 	// the proposal and report routes.
@@ -106,7 +110,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.renderer = content.NewRenderer()
-	looks, err := newLooks(cfg.Theme, cfg.Store, cfg.Log)
+	looks, err := newLooks(cfg.Theme, cfg.Themes, cfg.Store, cfg.Log)
 	if err != nil {
 		return nil, err
 	}

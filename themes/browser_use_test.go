@@ -337,3 +337,23 @@ func pdfPages(pdf []byte) int {
 }
 
 var pageObject = regexp.MustCompile(`/Type\s*/Page[^s]`)
+
+// TestMapKeyboard opens a marker's popup with the keyboard: the focus
+// moves to its link, and Escape closes it and returns to the marker.
+func TestMapKeyboard(t *testing.T) {
+	e := browserEnv(t)
+	ctx := e.tab(t, 1280)
+	navigate(t, ctx, e.url("default", searchPath))
+	do(t, ctx, "wait for the map's markers", chromedp.WaitVisible(chromedp.CSS(`#carte .leaflet-marker-icon[tabindex]`)))
+	do(t, ctx, "focus the first marker", chromedp.Focus(chromedp.CSS(`#carte .leaflet-marker-icon[tabindex]`)))
+	do(t, ctx, "Enter on the marker", pressEnter)
+	do(t, ctx, "wait for the popup", chromedp.WaitVisible(chromedp.CSS(`#carte .leaflet-popup-content a`)))
+	if got := eval[string](t, ctx, `document.activeElement.closest('.leaflet-popup-content') ? document.activeElement.tagName : document.activeElement.className`); got != "A" {
+		t.Fatalf("after opening the popup the focus is on %q, want the popup's link", got)
+	}
+	// Leaflet fades a closed popup out for 200 ms before removing it.
+	do(t, ctx, "Escape closes the popup", chromedp.KeyEvent(kb.Escape), chromedp.WaitNotPresent(chromedp.CSS(`#carte .leaflet-popup`)))
+	if !eval[bool](t, ctx, `document.activeElement.classList.contains('leaflet-marker-icon')`) {
+		t.Errorf("after Escape the focus is on %q, want the marker", eval[string](t, ctx, `document.activeElement.outerHTML.slice(0, 120)`))
+	}
+}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -133,9 +132,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 // start opens the parts and builds the server on them, ready to serve.
 func start(ctx context.Context, c config, log *slog.Logger) (*parts, *server.Server, error) {
-	// The flag's theme is loaded before anything is opened, so a bad
-	// --lang fails at once.
-	theme, err := loadTheme(c.Theme, c.Lang)
+	// The themes are loaded before anything is opened, so a bad --lang
+	// fails at once.
+	theme, choices, err := loadThemes(c.Theme, c.Lang)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -143,19 +142,13 @@ func start(ctx context.Context, c config, log *slog.Logger) (*parts, *server.Ser
 	if err != nil {
 		return nil, nil, err
 	}
-	if c.Theme == "" {
-		if theme, err = repoTheme(ctx, p.store, theme, c.Lang, log); err != nil {
-			p.close(log)
-			return nil, nil, err
-		}
-	}
 	queue, err := proposals.New(proposals.Config{Store: p.store})
 	if err != nil {
 		p.close(log)
 		return nil, nil, err
 	}
 	srv, err := server.New(ctx, server.Config{
-		Store: p.store, Search: p.index, Territory: p.terr, Theme: theme, Refs: p.refs, Log: log,
+		Store: p.store, Search: p.index, Territory: p.terr, Theme: theme, Themes: choices, Refs: p.refs, Log: log,
 		BaseURL: c.BaseURL, PollInterval: c.Poll, Proposals: queue,
 	})
 	if err != nil {
@@ -165,31 +158,23 @@ func start(ctx context.Context, c config, log *slog.Logger) (*parts, *server.Ser
 	return p, srv, nil
 }
 
-// repoTheme loads the theme the repository's config.yaml names, if it names
-// one other than the default. A theme this binary does not have is logged
-// and ignored: the content must not stop the server.
-func repoTheme(ctx context.Context, store *gitstore.Store, def *themes.Theme, lang string, log *slog.Logger) (*themes.Theme, error) {
-	head, err := store.Head(ctx)
-	if err != nil {
-		return nil, err
+// loadThemes loads the theme the --theme flag names, which then cannot be
+// changed by the content; without the flag, the default theme and every
+// built-in theme the repository's config.yaml may choose.
+func loadThemes(flag, lang string) (*themes.Theme, map[string]*themes.Theme, error) {
+	if flag != "" {
+		theme, err := loadTheme(flag, lang)
+		return theme, nil, err
 	}
-	f, err := store.ReadFile(ctx, head, content.ConfigFile)
-	if errors.Is(err, content.ErrNotFound) {
-		return def, nil
+	choices := make(map[string]*themes.Theme)
+	for _, name := range themes.Builtin() {
+		theme, err := loadTheme(name, lang)
+		if err != nil {
+			return nil, nil, err
+		}
+		choices[name] = theme
 	}
-	if err != nil {
-		return nil, err
-	}
-	sc, err := content.ParseSiteConfig(f.Data)
-	if err != nil || sc.Theme == "" || sc.Theme == "default" {
-		return def, nil // a broken config.yaml is reported on /problemes
-	}
-	theme, err := loadTheme(sc.Theme, lang)
-	if err != nil {
-		log.Warn("theme of config.yaml not loaded, using the default", "theme", sc.Theme, "err", err)
-		return def, nil
-	}
-	return theme, nil
+	return choices["default"], choices, nil
 }
 
 func loadTheme(name, lang string) (*themes.Theme, error) {

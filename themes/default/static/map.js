@@ -25,6 +25,18 @@
   var map = L.map(box, { scrollWheelZoom: false, zoomControl: false });
   L.control.zoom({ zoomInTitle: data.zoom_avant || "+", zoomOutTitle: data.zoom_arriere || "-" }).addTo(map);
   L.tileLayer(data.tuiles, { maxZoom: 19, attribution: credit }).addTo(map);
+  // A keyboard user who opens a popup lands on its link; Escape closes it
+  // and brings the focus back to the marker, as for any disclosure.
+  function keyboardPopup(marker, link) {
+    marker.on("popupopen", function () { link.focus(); });
+    link.addEventListener("keydown", function (e) {
+      if (e.key !== "Escape") return;
+      e.preventDefault();
+      marker.closePopup();
+      var icon = marker.getElement();
+      if (icon) icon.focus();
+    });
+  }
   var bounds = [];
   points.forEach(function (p) {
     // A marker is a control only when it opens a link.
@@ -34,6 +46,7 @@
       a.href = p.url;
       a.textContent = p.nom;
       marker.bindPopup(a);
+      keyboardPopup(marker, a);
     }
     bounds.push([p.lat, p.lon]);
   });
