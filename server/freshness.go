@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"slices"
 
+	"github.com/gofiber/fiber/v2"
+
 	"github.com/aiguillage/aiguillage/content"
 )
 
@@ -99,4 +101,22 @@ func structureLink(cat *content.Catalog, slug string) link {
 		return link{Title: d.Title(), URL: p.URL()}
 	}
 	return link{Title: slug}
+}
+
+// showFreshness is the dashboard: an editor sees their structures' pages,
+// an administrator all.
+func (s *Server) showFreshness(c *fiber.Ctx) error {
+	who := s.person(c)
+	if who == nil {
+		return s.errSignIn()
+	}
+	if !who.Admin && len(who.Structures) == 0 {
+		return s.errNotAllowed()
+	}
+	edits := func(slug string) bool { return who.Admin || slices.Contains(who.Structures, slug) }
+	data := freshness(s.live.catalog().Catalog, edits, s.today())
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	v := s.view(c, s.t("freshness.title"), data)
+	v.NoIndex = true
+	return s.render(c, fiber.StatusOK, "freshness", v)
 }

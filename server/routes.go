@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	"github.com/aiguillage/aiguillage/content"
+	"github.com/aiguillage/aiguillage/proposals"
 )
 
 func (s *Server) newApp() *fiber.App {
@@ -64,7 +65,16 @@ func (s *Server) routes() {
 		base := "/" + string(kind) + "/:slug"
 		app.Get(base+"/signaler", s.showReport)
 		app.Post(base+"/signaler", s.sendReport)
+		app.Get(base+"/proposer", s.showPropose)
+		app.Post(base+"/proposer", s.sendPropose)
 	}
+	app.Get("/propositions", s.showQueue)
+	app.Get("/propositions/mes", s.showMine)
+	app.Get("/propositions/:id", s.showProposal)
+	app.Post("/propositions/:id/accepter", s.acceptProposal)
+	app.Post("/propositions/:id/refuser", s.decide(proposals.Declined))
+	app.Post("/propositions/:id/clore", s.decide(proposals.Closed))
+	app.Get("/fraicheur", s.showFreshness)
 
 	api := app.Group("/api/v1")
 	api.Get("/search", s.apiSearch)

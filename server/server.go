@@ -17,6 +17,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/aiguillage/aiguillage/content"
+	"github.com/aiguillage/aiguillage/edit"
 	"github.com/aiguillage/aiguillage/proposals"
 	"github.com/aiguillage/aiguillage/search"
 	"github.com/aiguillage/aiguillage/territory"
@@ -79,6 +80,7 @@ type Server struct {
 	now      func() time.Time
 	paris    *time.Location
 	spam     *antiSpam
+	editor   *edit.Editor // nil when the store cannot commit
 	stop     context.CancelFunc
 	done     chan struct{}
 }
@@ -108,6 +110,11 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.pages = newPageCache(cfg.CacheBytes)
 	if s.spam, err = newAntiSpam(nil); err != nil {
 		return nil, err
+	}
+	if st, ok := cfg.Store.(edit.Store); ok {
+		if s.editor, err = edit.New(edit.Config{Store: st, Refs: cfg.Refs, Now: cfg.Now}); err != nil {
+			return nil, err
+		}
 	}
 	s.renderer = content.NewRenderer()
 	looks, err := newLooks(cfg.Theme, cfg.Themes, cfg.Store, cfg.Log)

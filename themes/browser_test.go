@@ -26,6 +26,7 @@ import (
 	"github.com/aiguillage/aiguillage/content"
 	"github.com/aiguillage/aiguillage/content/demo"
 	"github.com/aiguillage/aiguillage/content/gitstore"
+	"github.com/aiguillage/aiguillage/proposals"
 	"github.com/aiguillage/aiguillage/search"
 	"github.com/aiguillage/aiguillage/server"
 	"github.com/aiguillage/aiguillage/territory"
@@ -160,6 +161,10 @@ func (e *env) startServers(dir string) error {
 	if err := e.seedHistory(ctx, store); err != nil {
 		return err
 	}
+	queue, err := proposals.New(proposals.Config{Store: store})
+	if err != nil {
+		return err
+	}
 	for _, name := range themes.Builtin() {
 		fsys, err := themes.FS(name)
 		if err != nil {
@@ -179,7 +184,7 @@ func (e *env) startServers(dir string) error {
 		e.stop = append(e.stop, func() { _ = idx.Close() })
 		srv, err := server.New(ctx, server.Config{
 			Store: store, Search: idx, Territory: terr, Theme: theme, Refs: refs, Log: log,
-			PollInterval: -1, Now: func() time.Time { return now },
+			PollInterval: -1, Now: func() time.Time { return now }, Proposals: queue,
 		})
 		if err != nil {
 			return err
