@@ -42,7 +42,7 @@ type decisionView struct {
 // proposalConflict is an accept that could not merge: both versions, and
 // the keys where they overlap. Nothing was saved; the proposal stays open.
 type proposalConflict struct {
-	Keys          []string
+	Keys         []string
 	Ours, Theirs string
 }
 
