@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"errors"
 	"strings"
 	"unicode/utf8"
@@ -144,9 +143,4 @@ func hasErrors(problems []content.Problem) bool {
 		}
 	}
 	return false
-}
-
-// sameText reports whether two files are the same text, line ends aside.
-func sameText(a, b []byte) bool {
-	return bytes.Equal(bytes.ReplaceAll(a, []byte("\r\n"), []byte("\n")), bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n")))
 }
