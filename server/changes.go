@@ -49,12 +49,9 @@ func (f changesFilter) query() string {
 }
 
 // recentChanges returns at most limit commits of the branch that f keeps,
-// newest first, and the names of the authors of the commits looked at.
-func (s *Server) recentChanges(ctx context.Context, cat *content.Catalog, f changesFilter, limit int) ([]content.Commit, []string, error) {
-	scan := limit
-	if f.active() {
-		scan = changesScan
-	}
+// newest first, among the last scan commits, and the names of the authors
+// of the commits looked at.
+func (s *Server) recentChanges(ctx context.Context, cat *content.Catalog, f changesFilter, limit, scan int) ([]content.Commit, []string, error) {
 	commits, err := s.cfg.Store.Log(ctx, scan)
 	if err != nil {
 		return nil, nil, err
@@ -115,7 +112,9 @@ const changesFilesShown = 20
 func (s *Server) showChanges(c *fiber.Ctx) error {
 	cat := s.live.catalog()
 	f := s.changesFilterOf(c)
-	commits, authors, err := s.recentChanges(c.UserContext(), cat.Catalog, f, historyPageSize)
+	// The whole scan, filtered or not: the author filter offers every
+	// author of it.
+	commits, authors, err := s.recentChanges(c.UserContext(), cat.Catalog, f, historyPageSize, changesScan)
 	if err != nil {
 		return err
 	}

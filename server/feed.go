@@ -104,7 +104,11 @@ func (s *Server) publicBase(c *fiber.Ctx, cfg content.SiteConfig) string {
 }
 
 func (s *Server) buildFeed(ctx context.Context, cat *snapshot, base string, f changesFilter) ([]byte, error) {
-	commits, _, err := s.recentChanges(ctx, cat.Catalog, f, feedEntries)
+	scan := feedEntries
+	if f.active() {
+		scan = changesScan
+	}
+	commits, _, err := s.recentChanges(ctx, cat.Catalog, f, feedEntries, scan)
 	if err != nil {
 		return nil, err
 	}
