@@ -46,9 +46,10 @@ type antiSpam struct {
 	ips map[string][]time.Time // times of the recent reports of an address
 }
 
-// newAntiSpam uses key to sign time stamps, or a random key when key is
-// empty (stamps shown before a restart are then refused as forged, and the
-// form is shown again with a fresh one).
+// newAntiSpam uses key (the server's secret, kept across restarts) to sign
+// time stamps, or a random key when key is empty (stamps shown before a
+// restart are then refused as forged, and the form is shown again with a
+// fresh one).
 func newAntiSpam(key []byte) (*antiSpam, error) {
 	if len(key) == 0 {
 		key = make([]byte, 32)

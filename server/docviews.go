@@ -53,7 +53,7 @@ type serviceView struct {
 	Infos                                      []alert
 	Problems                                   []content.Problem
 	Backlinks                                  []link
-	Pro                                        *content.Pro // nil for anonymous visitors: always, until accounts exist
+	Pro                                        *content.Pro // nil unless the reader may see it (CanReadPro)
 	Updated, Verified                          string
 	Stale                                      bool
 	Share                                      share
@@ -67,6 +67,7 @@ func (s *Server) serviceView(c *fiber.Ctx, cat *snapshot, doc *content.Document,
 	if err != nil {
 		return view{}, err
 	}
+	data.Pro = s.proFor(c, doc)
 	data.Share = s.share(doc.Title(), data.StatusAlert, data.Place, public)
 	data.Map = s.newMap(cat.Config(), placePoint(data.Place, doc.Title(), ""))
 	v := s.viewAt(c, cat, doc.Title(), data)
@@ -251,6 +252,7 @@ func (s *Server) structureView(c *fiber.Ctx, cat *snapshot, doc *content.Documen
 		data.Place.OpenNow = s.openBadge(h.StateAt(now, content.IsFrenchHoliday))
 		data.Place.until = nextChange(st.HorairesAccueil, now)
 	}
+	data.Pro = s.proFor(c, doc)
 	for _, svc := range cat.ServicesOf(doc.Path.Slug()) {
 		data.Services = append(data.Services, s.card(cat.Catalog, svc))
 	}

@@ -88,6 +88,10 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	switch {
 	case status == fiber.StatusNotFound:
 		title = s.cfg.Theme.Messages().T("error.404.title")
+	case status == fiber.StatusForbidden:
+		title = s.t("auth.error.forbidden.title")
+	case status == fiber.StatusUnauthorized:
+		title = s.t("auth.error.signin.title")
 	case status < 500:
 		title = s.cfg.Theme.Messages().T("error.400.title")
 	}

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"html"
 	"net/http"
@@ -217,4 +218,18 @@ func (s *Server) feedDiff(ctx context.Context, cm content.Commit, p content.Path
 		}
 	}
 	return strings.Join(out, "\n"), nil
+}
+
+// publicText is a page file's text at rev without its private information,
+// whoever asks: the feed is the same for everyone. "" when the page did not
+// exist at rev.
+func (s *Server) publicText(ctx context.Context, rev content.Revision, p content.Path) (string, error) {
+	f, err := s.cfg.Store.ReadFile(ctx, rev, p.File())
+	if errors.Is(err, content.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return content.PublicSource(f.Data), nil
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/aiguillage/aiguillage/accounts"
 	"github.com/aiguillage/aiguillage/content"
 	"github.com/aiguillage/aiguillage/content/gitstore"
 	"github.com/aiguillage/aiguillage/proposals"
@@ -202,6 +203,9 @@ type options struct {
 	themes     map[string]*themes.Theme // built-in themes config.yaml may choose; none when nil
 	log        io.Writer                // server log; discarded when nil
 	clock      func() time.Time         // the server's clock; now when nil
+	accounts   bool                     // sign-in enabled, on a SQLite file of the test's folder
+	baseURL    string                   // the server's BaseURL
+	proxies    []string                 // the server's trusted proxies
 	// wrapStore and wrapSearch, when set, stand between the server and
 	// the real store or index (to inject faults).
 	wrapStore  func(server.Store) server.Store
@@ -210,11 +214,12 @@ type options struct {
 
 // fixture is a running server on a real git repository and a real index.
 type fixture struct {
-	t     testing.TB
-	store *gitstore.Store
-	srv   *server.Server
-	app   *fiber.App
-	queue *proposals.Queue
+	t        testing.TB
+	store    *gitstore.Store
+	accounts *accounts.SQLite // nil unless options.accounts
+	srv      *server.Server
+	app      *fiber.App
+	queue    *proposals.Queue
 }
 
 // newFixture builds a Server on a fresh repository seeded with the
@@ -243,7 +248,16 @@ func newFixture(t testing.TB, opt options) *fixture {
 	cfg := server.Config{
 		Store: store, Territory: shared.terr, Theme: shared.theme, Refs: shared.refs, Log: log,
 		PollInterval: -1, CacheBytes: opt.cacheBytes, Now: func() time.Time { return now },
-		Themes: opt.themes,
+		BaseURL: opt.baseURL, TrustedProxies: opt.proxies, Themes: opt.themes, Secret: testSecret,
+	}
+	var acc *accounts.SQLite
+	if opt.accounts {
+		acc, err = accounts.Open(ctx, accounts.Config{Path: filepath.Join(dir, "accounts.db"), Params: accounts.TestParams()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = acc.Close() })
+		cfg.Accounts = acc
 	}
 	if opt.clock != nil {
 		cfg.Now = opt.clock
@@ -289,7 +303,7 @@ func newFixture(t testing.TB, opt options) *fixture {
 	if err := srv.WaitIndexed(wctx); err != nil {
 		t.Fatalf("index not ready: %v", err)
 	}
-	return &fixture{t: t, store: store, srv: srv, app: srv.Handler(), queue: queue}
+	return &fixture{t: t, store: store, accounts: acc, srv: srv, app: srv.Handler(), queue: queue}
 }
 
 // commitClock returns increasing commit times one minute apart, from

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"errors"
 	"strconv"
 	"time"
@@ -126,7 +125,7 @@ func (s *Server) showRevision(c *fiber.Ctx) error {
 			}
 			data.HTML = html
 		}
-		data.Source = content.PublicSource(file.Data)
+		data.Source = s.readableSource(c, file.Data)
 	}
 	v := s.view(c, s.t("revision.title", page.Title, commit.Revision.Short()), data)
 	v.NoIndex = true
@@ -159,12 +158,11 @@ func (s *Server) showDiff(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.UserContext()
-	before, err := s.publicText(ctx, from, p)
+	before, err := s.readableText(c, from, p)
 	if err != nil {
 		return err
 	}
-	after, err := s.publicText(ctx, to, p)
+	after, err := s.readableText(c, to, p)
 	if err != nil {
 		return err
 	}
@@ -235,9 +233,10 @@ func clampInt(v, min, max int) int {
 	return v
 }
 
-// publicText is a page file's text at rev without its private information;
+// readableText is a page file's text at rev as the reader may see it;
 // "" when the page did not exist at rev.
-func (s *Server) publicText(ctx context.Context, rev content.Revision, p content.Path) (string, error) {
+func (s *Server) readableText(c *fiber.Ctx, rev content.Revision, p content.Path) (string, error) {
+	ctx := c.UserContext()
 	f, err := s.cfg.Store.ReadFile(ctx, rev, p.File())
 	if errors.Is(err, content.ErrNotFound) {
 		if _, cerr := s.cfg.Store.CommitInfo(ctx, rev); cerr != nil {
@@ -248,5 +247,5 @@ func (s *Server) publicText(ctx context.Context, rev content.Revision, p content
 	if err != nil {
 		return "", err
 	}
-	return content.PublicSource(f.Data), nil
+	return s.readableSource(c, f.Data), nil
 }

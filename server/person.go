@@ -1,8 +1,11 @@
 package server
 
 import (
+	"strconv"
+
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/aiguillage/aiguillage/accounts"
 	"github.com/aiguillage/aiguillage/content"
 	"github.com/aiguillage/aiguillage/edit"
 )
@@ -33,4 +36,17 @@ func (p *person) author() content.Author {
 // sends them to the sign-in form before this is reached.
 func (s *Server) errSignIn() error {
 	return &httpError{status: fiber.StatusUnauthorized, code: "sign_in_required", message: s.t("proposal.error.sign_in")}
+}
+
+// person is the request's signed-in, active user; nil for anyone else.
+func (s *Server) person(c *fiber.Ctx) *person {
+	u := s.currentUser(c)
+	if u == nil || u.Disabled {
+		return nil
+	}
+	p := &person{ID: strconv.FormatInt(u.ID, 10), Name: u.Name, Email: u.Email, Admin: u.IsAdmin()}
+	if u.Role == accounts.RoleEditor {
+		p.Structures = u.Structures
+	}
+	return p
 }

@@ -81,9 +81,13 @@ func (s *Server) sendPropose(c *fiber.Ctx) error {
 	if who == nil {
 		return s.errSignIn()
 	}
-	doc, _, err := s.proposalTarget(c)
+	doc, raw, err := s.proposalTarget(c)
 	if err != nil {
 		return err
+	}
+	if edit.CanEdit(who.actor(), doc.Path, raw) {
+		// Their own page: they edit it, nobody has to review it.
+		return &httpError{status: fiber.StatusForbidden, code: "may_edit", message: s.t("propose.can_edit")}
 	}
 	base, err := revisionParam(c.FormValue("base"))
 	if err != nil {

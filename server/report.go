@@ -99,14 +99,17 @@ func (s *Server) sendReport(c *fiber.Ctx) error {
 	if s.checkReportFields(&data) {
 		return s.renderReport(c, fiber.StatusUnprocessableEntity, doc, data)
 	}
-	if !s.spam.allow(c.IP(), now) {
+	d := proposals.Draft{Kind: proposals.Report, Path: doc.Path, Base: s.live.catalog().Revision(),
+		Author: content.Author{Name: anonymousName}, Text: data.Text, Contact: data.Contact}
+	// Signed-in people report under their name, and answer for it: the
+	// limit per address is for the public.
+	if who := s.person(c); who != nil {
+		d.Author, d.Account = who.author(), who.ID
+	} else if !s.spam.allow(s.clientIP(c), now) {
 		data.Errors = []fieldError{{Message: s.t(errSpamRate.key)}}
 		return s.renderReport(c, fiber.StatusTooManyRequests, doc, data)
 	}
-	_, err = s.cfg.Proposals.Propose(c.UserContext(), proposals.Draft{
-		Kind: proposals.Report, Path: doc.Path, Base: s.live.catalog().Revision(),
-		Author: content.Author{Name: anonymousName}, Text: data.Text, Contact: data.Contact,
-	})
+	_, err = s.cfg.Proposals.Propose(c.UserContext(), d)
 	if err != nil {
 		return err
 	}

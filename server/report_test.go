@@ -2,8 +2,10 @@ package server_test
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -33,41 +35,47 @@ func (c *testClock) advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-// post sends a form through the Fiber handler.
-func (f *fixture) post(target string, form url.Values, headers ...string) response {
-	f.t.Helper()
-	req := httptest.NewRequest(http.MethodPost, target, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	return f.do(req)
+// testSecret is the servers' secret in tests, so that a test can sign a
+// report form's time stamp as the server does.
+var testSecret = []byte("secret des serveurs de test, 32 octets au moins")
+
+// reportStamp is a genuine time stamp of a report form shown at t.
+func reportStamp(t time.Time) string {
+	ts := strconv.FormatInt(t.Unix(), 10)
+	m := hmac.New(sha256.New, testSecret)
+	m.Write([]byte("signalement\x00" + ts))
+	return ts + "." + base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
 var stampRE = regexp.MustCompile(`name="horodatage" value="([^"]+)"`)
 
-// reportForm shows the report form of page and returns its fields.
-func (f *fixture) reportForm(page string) url.Values {
-	f.t.Helper()
-	m := stampRE.FindStringSubmatch(f.page(page + "/signaler"))
-	if m == nil {
-		f.t.Fatalf("%s/signaler: no time stamp", page)
+// reportForm shows the report form of page to cl and returns its fields.
+func reportForm(cl *client, page string) url.Values {
+	cl.f.t.Helper()
+	r := cl.get(page + "/signaler")
+	m := stampRE.FindStringSubmatch(r.body)
+	if r.status != http.StatusOK || m == nil {
+		cl.f.t.Fatalf("%s/signaler: %d, no time stamp", page, r.status)
 	}
 	return url.Values{"horodatage": {m[1]}}
 }
 
 func TestReport(t *testing.T) {
 	clock := &testClock{t: now}
-	f := newFixture(t, options{noSearch: true, clock: clock.now})
+	f := newFixture(t, options{noSearch: true, accounts: true, clock: clock.now})
+	cl := f.anonymous()
 	const page = "/services/epicerie-sociale-cluny"
 	contains(t, "service page", f.page(page), `href="/services/epicerie-sociale-cluny/signaler"`)
-	form := f.reportForm(page)
+	form := reportForm(cl, page)
+	if got := form.Get("horodatage"); got != reportStamp(now) {
+		t.Fatalf("stamp %q, want %q: reportStamp no longer signs as the server does", got, reportStamp(now))
+	}
 	form.Set("texte", "Le téléphone ne répond plus.")
 	form.Set("contact", "temoin-contact@example.org")
 
 	refused := func(what string, status int, form url.Values, want string) {
 		t.Helper()
-		r := f.post(page+"/signaler", form)
+		r := cl.post(page+"/signaler", form)
 		if r.status != status {
 			t.Errorf("%s: status %d, want %d", what, r.status, status)
 		}
@@ -89,11 +97,11 @@ func TestReport(t *testing.T) {
 
 	empty := cloneValues(form)
 	empty.Set("texte", "   ")
-	r := f.post(page+"/signaler", empty)
+	r := cl.post(page+"/signaler", empty)
 	contains(t, "empty", r.body, "Décrivez ce qui ne va pas", `aria-invalid="true"`, `aria-describedby="texte-aide texte-erreur"`, `href="#texte"`)
 	long := cloneValues(form)
 	long.Set("texte", strings.Repeat("é", 2001))
-	if r := f.post(page+"/signaler", long); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "trop long") {
+	if r := cl.post(page+"/signaler", long); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "trop long") {
 		t.Errorf("too long: %d", r.status)
 	}
 
@@ -101,13 +109,13 @@ func TestReport(t *testing.T) {
 	refused("too old", http.StatusUnprocessableEntity, form, "Le formulaire a expiré")
 
 	// A fresh form goes through.
-	form.Set("horodatage", f.reportForm(page).Get("horodatage"))
+	form.Set("horodatage", reportForm(cl, page).Get("horodatage"))
 	clock.advance(10 * time.Second)
-	r = f.post(page+"/signaler", form)
+	r = cl.post(page+"/signaler", form)
 	if r.status != http.StatusSeeOther || r.header.Get("Location") != page+"/signaler?envoye=1" {
 		t.Fatalf("report: %d %s\n%s", r.status, r.header.Get("Location"), r.body)
 	}
-	contains(t, "thanks", f.page(page+"/signaler?envoye=1"), "votre signalement a bien été envoyé")
+	contains(t, "thanks", cl.get(page+"/signaler?envoye=1").body, "votre signalement a bien été envoyé")
 	got, err := f.queue.List(context.Background(), proposals.Filter{})
 	if err != nil || len(got) != 1 {
 		t.Fatalf("queue = %+v, %v", got, err)
@@ -123,7 +131,7 @@ func TestReport(t *testing.T) {
 
 	// The limit per address: five reports in ten minutes.
 	for i := 2; i <= 6; i++ {
-		r := f.post(page+"/signaler", form)
+		r := cl.post(page+"/signaler", form)
 		if want := http.StatusSeeOther; i == 6 {
 			if r.status != http.StatusTooManyRequests || !strings.Contains(r.body, "Trop de signalements") {
 				t.Errorf("report %d: %d, want 429", i, r.status)
@@ -133,9 +141,9 @@ func TestReport(t *testing.T) {
 		}
 	}
 	clock.advance(11 * time.Minute)
-	form.Set("horodatage", f.reportForm(page).Get("horodatage"))
+	form.Set("horodatage", reportForm(cl, page).Get("horodatage"))
 	clock.advance(5 * time.Second)
-	if r := f.post(page+"/signaler", form); r.status != http.StatusSeeOther {
+	if r := cl.post(page+"/signaler", form); r.status != http.StatusSeeOther {
 		t.Errorf("after the window: %d", r.status)
 	}
 

@@ -41,6 +41,8 @@ func (s *Server) routes() {
 	// carry an ETag made once: hashing every body again (Fiber's CRC-32 runs
 	// byte by byte) cost a third of the CPU of a search request.
 	app.Use(etag.New(etag.Config{Next: func(c *fiber.Ctx) bool { return strings.HasPrefix(c.Path(), "/api/") }}))
+	app.Use(s.identify)
+	app.Use(s.checkCSRF)
 
 	app.Get("/static/*", func(c *fiber.Ctx) error { return s.live.catalog().look.assets.serve(c) })
 	app.Get("/healthz", s.health)
@@ -54,6 +56,10 @@ func (s *Server) routes() {
 	app.Get("/pages", s.listKind(content.KindPage))
 	app.Get("/services", func(c *fiber.Ctx) error { return c.Redirect("/recherche", fiber.StatusSeeOther) })
 	app.Get("/services/:slug/fiche", s.showSheet)
+
+	app.Get("/connexion", s.showSignin)
+	app.Post("/connexion", s.signin)
+	app.Post("/deconnexion", s.signout)
 	for _, kind := range content.Kinds {
 		base := "/" + string(kind) + "/:slug"
 		app.Get(base, s.showDocument)
@@ -65,20 +71,21 @@ func (s *Server) routes() {
 		base := "/" + string(kind) + "/:slug"
 		app.Get(base+"/signaler", s.showReport)
 		app.Post(base+"/signaler", s.sendReport)
-		app.Get(base+"/proposer", s.showPropose)
-		app.Post(base+"/proposer", s.sendPropose)
+		app.Get(base+"/proposer", s.requireSignedIn, s.showPropose)
+		app.Post(base+"/proposer", s.requireSignedIn, s.sendPropose)
 	}
-	app.Get("/propositions", s.showQueue)
-	app.Get("/propositions/mes", s.showMine)
-	app.Get("/propositions/:id", s.showProposal)
-	app.Post("/propositions/:id/accepter", s.acceptProposal)
-	app.Post("/propositions/:id/refuser", s.decide(proposals.Declined))
-	app.Post("/propositions/:id/clore", s.decide(proposals.Closed))
-	app.Get("/fraicheur", s.showFreshness)
+	app.Get("/propositions", s.requireSignedIn, s.showQueue)
+	app.Get("/propositions/mes", s.requireSignedIn, s.showMine)
+	app.Get("/propositions/:id", s.requireSignedIn, s.showProposal)
+	app.Post("/propositions/:id/accepter", s.requireSignedIn, s.acceptProposal)
+	app.Post("/propositions/:id/refuser", s.requireSignedIn, s.decide(proposals.Declined))
+	app.Post("/propositions/:id/clore", s.requireSignedIn, s.decide(proposals.Closed))
+	app.Get("/fraicheur", s.requireSignedIn, s.showFreshness)
 
 	api := app.Group("/api/v1")
 	api.Get("/search", s.apiSearch)
 	api.Get("/communes", s.apiCommunes)
+	api.Get("/export/data-inclusion/:file", s.apiExport)
 	api.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })

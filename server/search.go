@@ -146,7 +146,14 @@ func (s *Server) apiSearch(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-cache")
-	return c.JSON(newAPIResults(res))
+	out := newAPIResults(res)
+	if s.currentUser(c).CanReadPro() {
+		cat := s.live.catalog()
+		for i := range out.Hits {
+			out.Hits[i].Pro = proOf(cat.Catalog, out.Hits[i].Path)
+		}
+	}
+	return c.JSON(out)
 }
 
 // apiResults is the JSON of /api/v1/search, a public contract: exactly
@@ -167,6 +174,9 @@ type apiHit struct {
 	Thematiques []string `json:"thematiques"`
 	Score       float64  `json:"score"`
 	Extrait     string   `json:"extrait"` // HTML: escaped text, <mark> around the words found
+	// Pro is the information reserved to professionals, for signed-in
+	// readers only: the key is absent for everyone else.
+	Pro *content.Pro `json:"pro,omitempty"`
 }
 
 func newAPIResults(res *search.Results) apiResults {
@@ -247,6 +257,7 @@ type hitView struct {
 	search.Hit
 	ThematiqueLabels []string
 	KindLabel        string
+	Pro              *content.Pro // nil unless the reader may see it
 }
 
 type pager struct {
@@ -300,10 +311,15 @@ func (s *Server) fillResults(c *fiber.Ctx, q search.Query, data *searchView) {
 	if res.Commune != nil {
 		data.Place = res.Commune.Label()
 	}
-	for _, h := range res.Hits {
-		data.Hits = append(data.Hits, s.hitView(h))
-	}
 	cat := s.live.catalog()
+	pro := s.currentUser(c).CanReadPro()
+	for _, h := range res.Hits {
+		hv := s.hitView(h)
+		if pro {
+			hv.Pro = proOf(cat.Catalog, h.Path)
+		}
+		data.Hits = append(data.Hits, hv)
+	}
 	data.Map = s.newMap(cat.Config(), hitPoints(cat.Catalog, res.Hits))
 	data.Facets = s.facetViews(res.Facets)
 	for _, v := range res.Facets["ouvert"] {

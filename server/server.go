@@ -8,14 +8,17 @@ package server
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/aiguillage/aiguillage/accounts"
 	"github.com/aiguillage/aiguillage/content"
 	"github.com/aiguillage/aiguillage/edit"
 	"github.com/aiguillage/aiguillage/proposals"
@@ -67,6 +70,17 @@ type Config struct {
 	PollInterval time.Duration // how often to look for commits made outside the server (default 500 ms, so that a pushed commit is searchable within a second; < 0 disables)
 	CacheBytes   int           // rendered-page cache budget (default 64 MiB; < 0 disables the cache)
 	Now          func() time.Time
+
+	// Accounts are the people who may sign in; nil disables signing in:
+	// everyone is an anonymous visitor.
+	Accounts accounts.Store
+	// Secret keys the CSRF tokens (at least 32 bytes). When empty, a
+	// random one is made at start: forms opened before a restart then
+	// fail once.
+	Secret []byte
+	// TrustedProxies are the addresses or CIDR prefixes of reverse
+	// proxies whose X-Forwarded-For is believed (for sign-in limits).
+	TrustedProxies []string
 }
 
 // Server is the running web application.
@@ -75,6 +89,7 @@ type Server struct {
 	app      *fiber.App
 	live     *live
 	pages    *pageCache
+	exports  *exports
 	renderer *content.Renderer
 	log      *slog.Logger
 	now      func() time.Time
@@ -83,6 +98,11 @@ type Server struct {
 	editor   *edit.Editor // nil when the store cannot commit
 	stop     context.CancelFunc
 	done     chan struct{}
+
+	secret      []byte
+	proxies     []netip.Prefix
+	signinIP    *limiter // sign-in attempts per client address
+	signinEmail *limiter // failed sign-ins per e-mail
 }
 
 // New checks cfg, loads the catalogue at the branch's tip and builds the
@@ -107,8 +127,11 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("server: load Europe/Paris time zone: %w", err)
 	}
 	s := &Server{cfg: cfg, log: cfg.Log, now: cfg.Now, paris: paris, done: make(chan struct{})}
+	if err := s.setupAuth(); err != nil {
+		return nil, err
+	}
 	s.pages = newPageCache(cfg.CacheBytes)
-	if s.spam, err = newAntiSpam(nil); err != nil {
+	if s.spam, err = newAntiSpam(s.secret); err != nil {
 		return nil, err
 	}
 	if st, ok := cfg.Store.(edit.Store); ok {
@@ -117,6 +140,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		}
 	}
 	s.renderer = content.NewRenderer()
+	if s.exports, err = newExports(); err != nil {
+		return nil, err
+	}
 	looks, err := newLooks(cfg.Theme, cfg.Themes, cfg.Store, cfg.Log)
 	if err != nil {
 		return nil, err
@@ -186,5 +212,26 @@ func (s *Server) Shutdown(timeout time.Duration) error {
 	if err != nil {
 		return fmt.Errorf("server: shutdown: %w", err)
 	}
+	return nil
+}
+
+// setupAuth checks the settings of signing in and makes its state.
+func (s *Server) setupAuth() error {
+	s.secret = s.cfg.Secret
+	if len(s.secret) == 0 {
+		s.secret = make([]byte, 32)
+		if _, err := rand.Read(s.secret); err != nil {
+			return fmt.Errorf("server: CSRF key: %w", err)
+		}
+	} else if len(s.secret) < 32 {
+		return errors.New("server: Secret must have at least 32 bytes")
+	}
+	proxies, err := parseProxies(s.cfg.TrustedProxies)
+	if err != nil {
+		return fmt.Errorf("server: trusted proxies: %w", err)
+	}
+	s.proxies = proxies
+	s.signinIP = newLimiter(signinPerIP, signinIPWindow)
+	s.signinEmail = newLimiter(signinPerEmail, signinEmailWindow)
 	return nil
 }

@@ -38,6 +38,7 @@ func (s *Server) showSheet(c *fiber.Ctx) error {
 			return view{}, err
 		}
 		data.Place.OpenNow = nil // true when printed, wrong when read
+		data.Pro = s.proFor(c, doc)
 		qr, err := qrSVG(public, s.t("sheet.qr.label", public))
 		if err != nil {
 			return view{}, err

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/aiguillage/aiguillage/accounts"
 	"github.com/aiguillage/aiguillage/content"
 )
 
@@ -24,8 +25,31 @@ type view struct {
 	NoIndex     bool
 	Brand       brand // logo, colours and footer links of config.yaml
 	Data        any
+	User        *accounts.User // nil: anonymous
+	SignIn      bool           // whether signing in is possible at all
+	csrf        func() string  // nil in a page kept in the shared cache
+	reviewable  func() int     // nil for anonymous visitors
 	look        *look
 	expires     time.Time // when time-dependent content (open now) changes; zero: next midnight
+}
+
+// CSRF is the token every form that writes must carry, in a hidden
+// _csrf field. Pages served from the shared cache have none: an anonymous
+// form must be on a page rendered for each request.
+func (v view) CSRF() string {
+	if v.csrf == nil {
+		return ""
+	}
+	return v.csrf()
+}
+
+// Proposals is how many open proposals the signed-in person may decide on,
+// for the header; 0 for everyone else.
+func (v view) Proposals() int {
+	if v.reviewable == nil {
+		return 0
+	}
+	return v.reviewable()
 }
 
 // Asset returns the versioned URL of a static file of the theme.
@@ -45,6 +69,12 @@ func (s *Server) viewAt(c *fiber.Ctx, cat *snapshot, title string, data any) vie
 		Data:     data,
 		Brand:    cat.look.brand,
 		look:     cat.look,
+		User:     s.currentUser(c),
+		SignIn:   s.cfg.Accounts != nil,
+		csrf:     func() string { return s.csrfToken(c) },
+	}
+	if v.User != nil {
+		v.reviewable = func() int { return s.reviewable(c.UserContext(), s.person(c)) }
 	}
 	if v.Site.Nom == "" {
 		v.Site.Nom = "Aiguillage"
@@ -80,9 +110,19 @@ func (s *Server) renderCached(c *fiber.Ctx, snap *snapshot, page string, build f
 // carries its ETag and a gzip copy, made once, and expires when what it
 // shows of the clock does ("ouvert maintenant", today's notices).
 func (s *Server) renderCachedKey(c *fiber.Ctx, snap *snapshot, name, page string, build func() (view, error)) error {
+	if s.currentUser(c) != nil {
+		// Signed-in pages show more (pro information, their name): never
+		// from or into the shared cache.
+		v, err := build()
+		if err != nil {
+			return err
+		}
+		return s.render(c, fiber.StatusOK, page, v)
+	}
 	key := string(snap.Revision()) + " " + name
 	c.Set(fiber.HeaderLastModified, snap.commit.When.UTC().Format(http.TimeFormat))
 	c.Set(fiber.HeaderCacheControl, "public, max-age=0, must-revalidate")
+	c.Vary(fiber.HeaderCookie)
 	now := s.now()
 	p, ok := s.pages.get(key, now)
 	if !ok {
@@ -90,6 +130,7 @@ func (s *Server) renderCachedKey(c *fiber.Ctx, snap *snapshot, name, page string
 		if err != nil {
 			return err
 		}
+		v.csrf = nil // one visitor's token must not be served to all
 		body, err := s.renderBytes(page, v)
 		if err != nil {
 			return err

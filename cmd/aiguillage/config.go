@@ -29,13 +29,18 @@ type config struct {
 	LogLevel string
 	LogJSON  bool
 	Poll     time.Duration
+	Proxies  string // trusted reverse proxies, comma-separated
 }
 
 // Groups of settings, so each command declares only the flags it reads.
 func (c *config) repoFlags(fs *flag.FlagSet) {
-	fs.StringVar(&c.Data, "data", "aiguillage-data", "data folder: demo repository, search index, history index (AIGUILLAGE_DATA)")
+	c.dataFlag(fs)
 	fs.StringVar(&c.Content, "content", "", "serve this existing content git repository instead of the demo; --data then holds only derived state (AIGUILLAGE_CONTENT)")
 	fs.StringVar(&c.Branch, "branch", "main", "branch of the content repository to serve and commit to (AIGUILLAGE_BRANCH)")
+}
+
+func (c *config) dataFlag(fs *flag.FlagSet) {
+	fs.StringVar(&c.Data, "data", "aiguillage-data", "data folder: demo repository, search index, history index, accounts (AIGUILLAGE_DATA)")
 }
 
 func (c *config) logFlags(fs *flag.FlagSet) {
@@ -48,6 +53,7 @@ func (c *config) serverFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Theme, "theme", "", "built-in theme: "+strings.Join(themes.Builtin(), " or ")+"; empty: the repository's config.yaml, else default (AIGUILLAGE_THEME)")
 	fs.StringVar(&c.Lang, "lang", "fr", "interface language (AIGUILLAGE_LANG_UI)")
 	fs.StringVar(&c.BaseURL, "base-url", "", "public URL of the site, for canonical links (AIGUILLAGE_BASE_URL)")
+	fs.StringVar(&c.Proxies, "trusted-proxies", "", "comma-separated addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For is believed (AIGUILLAGE_TRUSTED_PROXIES)")
 	c.Poll = 500 * time.Millisecond // a commit pushed from outside is searchable within a second
 	fs.Var(durationFlag{&c.Poll}, "poll", "how often to look for commits made outside the server, as a `duration` (500ms, 2s); negative disables (AIGUILLAGE_POLL)")
 }

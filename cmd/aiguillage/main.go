@@ -4,6 +4,10 @@
 //	aiguillage [serve] [--addr 127.0.0.1:8080] [--data ./aiguillage-data] [--content PATH]
 //	aiguillage check [--format text|json] [PATH]
 //	aiguillage reindex [--data DIR] [--content PATH]
+//	aiguillage user add --email E --name N --role admin|editeur|agent [--structure SLUG]... < password
+//	aiguillage user token --email E [--name N]
+//	aiguillage export [--format data-inclusion|csv|all] [--data DIR] [--content PATH] DIR
+//	aiguillage import [--dry-run] [--mapping F] --author-email E [--data DIR] [--content PATH] FILE...
 //
 // Every flag may also be set with an AIGUILLAGE_* environment variable
 // (AIGUILLAGE_ADDR, AIGUILLAGE_DATA, ...); a flag wins over the variable.
@@ -57,6 +61,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return check(ctx, args, getenv, stdout, stderr)
 	case "reindex":
 		return reindex(ctx, args, getenv, stdout, stderr)
+	case "user":
+		return user(ctx, args, getenv, stdin, stdout, stderr)
+	case "export":
+		return export(ctx, args, getenv, stdout, stderr)
+	case "import":
+		return importData(ctx, args, getenv, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -78,6 +88,10 @@ const usage = `Usage:
   aiguillage [serve] [flags]      serve the directory (default command)
   aiguillage check [flags] [PATH] validate a content repository; exit 1 on any error
   aiguillage reindex [flags]      rebuild the search index from the repository
+  aiguillage user add [flags]     create an account (password on standard input)
+  aiguillage user token [flags]   print a new personal access token of an account
+  aiguillage export [flags] DIR   write the public directory in the data·inclusion schema
+  aiguillage import [flags] FILE... import data·inclusion JSON, CSV or XLSX as one commit
 
 With no flags, the server listens on http://127.0.0.1:8080 and serves a demo
 repository it creates in ./aiguillage-data; --content PATH serves an existing

@@ -9,8 +9,10 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
+	"github.com/aiguillage/aiguillage/accounts"
 	"github.com/aiguillage/aiguillage/content"
 	"github.com/aiguillage/aiguillage/content/demo"
 	"github.com/aiguillage/aiguillage/content/gitstore"
@@ -27,9 +29,16 @@ type parts struct {
 	index *search.Index
 	refs  *content.Referentials
 	terr  *territory.Directory
+
+	accounts *accounts.SQLite // serve only
 }
 
 func (p *parts) close(log *slog.Logger) {
+	if p.accounts != nil {
+		if err := p.accounts.Close(); err != nil {
+			log.Error("close accounts", "err", err)
+		}
+	}
 	if p.index != nil {
 		if err := p.index.Close(); err != nil {
 			log.Error("close search index", "err", err)
@@ -142,6 +151,15 @@ func start(ctx context.Context, c config, log *slog.Logger) (*parts, *server.Ser
 	if err != nil {
 		return nil, nil, err
 	}
+	secret, err := loadSecret(c.Data)
+	if err != nil {
+		p.close(log)
+		return nil, nil, err
+	}
+	if p.accounts, err = openAccounts(ctx, c.Data); err != nil {
+		p.close(log)
+		return nil, nil, err
+	}
 	queue, err := proposals.New(proposals.Config{Store: p.store})
 	if err != nil {
 		p.close(log)
@@ -150,6 +168,7 @@ func start(ctx context.Context, c config, log *slog.Logger) (*parts, *server.Ser
 	srv, err := server.New(ctx, server.Config{
 		Store: p.store, Search: p.index, Territory: p.terr, Theme: theme, Themes: choices, Refs: p.refs, Log: log,
 		BaseURL: c.BaseURL, PollInterval: c.Poll, Proposals: queue,
+		Accounts: p.accounts, Secret: secret, TrustedProxies: splitList(c.Proxies),
 	})
 	if err != nil {
 		p.close(log)
@@ -183,4 +202,15 @@ func loadTheme(name, lang string) (*themes.Theme, error) {
 		return nil, err
 	}
 	return themes.Load(fsys, lang)
+}
+
+// splitList splits a comma-separated flag value, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, item := range strings.Split(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
 }

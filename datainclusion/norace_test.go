@@ -1,0 +1,5 @@
+//go:build !race
+
+package datainclusion
+
+const raceDetector = false

@@ -1,0 +1,254 @@
+package server_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/aiguillage/aiguillage/accounts"
+	"github.com/aiguillage/aiguillage/content"
+	"github.com/aiguillage/aiguillage/proposals"
+)
+
+// The authorization matrix: every write route of the route table against
+// every actor, and every output that could show pro: information against
+// every actor. A new write route without a line in writeCases fails
+// TestAuthzWriteRoutes; a new output belongs in proOutputs.
+
+// The actors, in the order of authzCase.Want.
+const (
+	anonymous = iota
+	agent
+	editorA // editeur of structure A (ccas-cluny, the fixture's structure)
+	editorB // editeur of structure B (structure-b)
+	admin
+	actorCount
+)
+
+var actorNames = [actorCount]string{"anonymous", "agent", "editeur A", "editeur B", "admin"}
+
+// Structure slugs of the matrix's world.
+const (
+	structureA = "ccas-cluny"
+	structureB = "structure-b"
+)
+
+// authzCase is one write route: the request a legitimate form would send
+// (the actor's CSRF token is added), and the status each actor gets.
+type authzCase struct {
+	Method, Route string     // as in routes.go
+	Target        string     // the URL requested
+	Form          url.Values // the form sent; nil for an empty one
+	Want          [actorCount]int
+	// Request, when set, builds the request instead of Target and Form,
+	// for what needs the world's state (a revision, a user's id).
+	Request func(w *authzWorld, actor int) *http.Request
+}
+
+// all is the same status for every actor.
+func all(status int) [actorCount]int {
+	var w [actorCount]int
+	for i := range w {
+		w[i] = status
+	}
+	return w
+}
+
+func form(kv ...string) url.Values {
+	v := url.Values{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		v.Add(kv[i], kv[i+1])
+	}
+	return v
+}
+
+// writeCases: one line per write route (method and route as in routes.go).
+// Requests run in the order of the actors, each with a session of its own;
+// a case whose success changes what another case reads must use targets
+// of its own.
+var writeCases = []authzCase{
+	{Method: "POST", Route: "/connexion", Target: "/connexion", Form: form("email", "matrice@example.org", "password", password), Want: all(303)},
+	{Method: "POST", Route: "/deconnexion", Target: "/deconnexion", Want: all(303)},
+	// Proposals and reports (the actors: anonymous, agent, editeur A, editeur B, admin).
+	{Method: "POST", Route: "/services/:slug/signaler", Request: reportRequest("/services/service-b"), Want: all(303)},
+	{Method: "POST", Route: "/structures/:slug/signaler", Request: reportRequest("/structures/structure-b"), Want: all(303)},
+	{Method: "POST", Route: "/services/:slug/proposer", Request: proposeRequest("services/service-b"), Want: [actorCount]int{401, 303, 303, 403, 403}},
+	{Method: "POST", Route: "/structures/:slug/proposer", Request: proposeRequest("structures/ccas-cluny"), Want: [actorCount]int{401, 303, 403, 303, 403}},
+	{Method: "POST", Route: "/propositions/:id/accepter", Request: decideRequest(proposals.Modification, "accepter"), Want: [actorCount]int{401, 403, 404, 303, 303}},
+	{Method: "POST", Route: "/propositions/:id/refuser", Request: decideRequest(proposals.Modification, "refuser"), Want: [actorCount]int{401, 403, 404, 303, 303}},
+	{Method: "POST", Route: "/propositions/:id/clore", Request: decideRequest(proposals.Report, "clore"), Want: [actorCount]int{401, 403, 404, 303, 303}},
+}
+
+// authzWorld is the fixture of the matrix: the test fixture's content plus
+// a structure B with a service, an account per actor, and a commit that
+// changes the pro note of a service.
+type authzWorld struct {
+	f         *fixture
+	users     [actorCount]*accounts.User // nil for anonymous
+	seed, rev content.Revision           // the first commit, and the one changing the pro note
+}
+
+// Pro values of the world: the fixture's, and the one the second commit writes.
+const proNoteEdited = "NOTE-PRO-MODIFIEE-quux"
+
+func newAuthzWorld(t *testing.T) *authzWorld {
+	t.Helper()
+	seed := fixtureFiles()
+	seed["structures/"+structureB+".md"] = &fstest.MapFile{Data: []byte("---\nnom: \"Structure B\"\ncommune: \"Mâcon\"\n---\nLa structure B.\n")}
+	seed["services/service-b.md"] = &fstest.MapFile{Data: []byte("---\nnom: \"Service de B\"\nstructure: " + structureB +
+		"\nthematiques: [equipement-et-alimentation--alimentation]\n---\nLe service de B.\n")}
+	w := &authzWorld{f: newFixture(t, options{seed: seed, accounts: true})}
+	var err error
+	if w.seed, err = w.f.store.Head(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	w.users[agent] = w.f.newUser("agent@example.org", accounts.RoleAgent)
+	w.users[editorA] = w.f.newUser("editeur-a@example.org", accounts.RoleEditor, structureA)
+	w.users[editorB] = w.f.newUser("editeur-b@example.org", accounts.RoleEditor, structureB)
+	w.users[admin] = w.f.newUser("admin@example.org", accounts.RoleAdmin)
+	w.f.newUser("matrice@example.org", accounts.RoleAgent)
+	svc := fixtureFile("services/epicerie-sociale-cluny.md")
+	w.rev = w.f.commit("Nouvelle note pro", map[string]string{
+		"services/epicerie-sociale-cluny.md": strings.Replace(svc, proNote, proNoteEdited, 1),
+	}).Revision
+	w.f.refresh()
+	return w
+}
+
+// client is a new browser of actor, signed in with a session of its own,
+// holding a CSRF token.
+func (w *authzWorld) client(actor int) *client { return w.f.as(w.users[actor]) }
+
+func TestAuthzWriteRoutes(t *testing.T) {
+	t.Parallel()
+	w := newAuthzWorld(t)
+	cases := map[string]bool{}
+	for _, c := range writeCases {
+		cases[c.Method+" "+c.Route] = true
+	}
+	routes := map[string]bool{}
+	for _, r := range w.f.app.GetRoutes(true) {
+		if safeMethod(r.Method) {
+			continue
+		}
+		key := r.Method + " " + r.Path
+		routes[key] = true
+		if !cases[key] {
+			t.Errorf("write route %s has no case in writeCases (server/authz_test.go): add one", key)
+		}
+	}
+	for key := range cases {
+		if !routes[key] {
+			t.Errorf("writeCases has %s, which is not a route", key)
+		}
+	}
+	for _, c := range writeCases {
+		for actor := range actorCount {
+			cl := w.client(actor)
+			var req *http.Request
+			if c.Request != nil {
+				req = c.Request(w, actor)
+			} else {
+				req = cl.formRequest(c.Method, c.Target, c.Form)
+			}
+			if req.Header.Get("X-CSRF-Token") == "" && !strings.HasPrefix(req.URL.Path, "/api/") {
+				req.Header.Set("X-CSRF-Token", cl.csrf)
+			}
+			r := cl.send(req, nil)
+			if r.status != c.Want[actor] {
+				t.Errorf("%s %s as %s: status %d, want %d\n%.300s", c.Method, c.Target, actorNames[actor], r.status, c.Want[actor], r.body)
+			}
+		}
+	}
+}
+
+func safeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions || m == http.MethodTrace
+}
+
+// proOutput is a page or API answer that shows a page's content.
+type proOutput struct {
+	Name   string
+	Target func(w *authzWorld) string
+	// Shown: signed-in users see the pro value there. Whatever it says,
+	// anonymous visitors never do.
+	Shown bool
+}
+
+func path(p string) func(*authzWorld) string { return func(*authzWorld) string { return p } }
+
+// proOutputs: one line per output. Each must show one of proSecrets to
+// signed-in users (when Shown) and none to anonymous visitors.
+var proOutputs = []proOutput{
+	{"service page", path("/services/epicerie-sociale-cluny"), true},
+	{"structure page", path("/structures/ccas-cluny"), true},
+	{"printable sheet", path("/services/epicerie-sociale-cluny/fiche"), true},
+	{"history", path("/services/epicerie-sociale-cluny/historique"), false},
+	{"revision", func(w *authzWorld) string { return "/services/epicerie-sociale-cluny/revision/" + string(w.seed) }, true},
+	{"structure revision", func(w *authzWorld) string { return "/structures/ccas-cluny/revision/" + string(w.seed) }, true},
+	{"diff", func(w *authzWorld) string {
+		return "/services/epicerie-sociale-cluny/diff?de=" + string(w.seed) + "&a=" + string(w.rev)
+	}, true},
+	{"search HTML", path("/recherche?q=epicerie"), true},
+	{"search API", path("/api/v1/search?q=epicerie"), true},
+	{"search API, structures", path("/api/v1/search?q=ccas&type_page=structures"), true},
+	{"home", path("/"), false},
+	{"recent changes", path("/modifications"), false},
+	{"recent changes feed", path("/modifications.atom"), false},
+	{"recent changes by structure", path("/modifications?structure=ccas-cluny"), false},
+	{"problems", path("/problemes"), false},
+}
+
+var proSecrets = []string{proNote, proPhone, proMail, proStructure, proNoteEdited}
+
+func TestAuthzProOutputs(t *testing.T) {
+	t.Parallel()
+	w := newAuthzWorld(t)
+	for _, out := range proOutputs {
+		target := out.Target(w)
+		for actor := range actorCount {
+			// Twice: the second answer may come from a cache.
+			for round := range 2 {
+				r := w.client(actor).get(target)
+				what := fmt.Sprintf("%s (%s) as %s, round %d", out.Name, target, actorNames[actor], round)
+				if r.status != http.StatusOK {
+					t.Errorf("%s: status %d", what, r.status)
+					continue
+				}
+				body := decodeJSON(t, r)
+				shown := slices.ContainsFunc(proSecrets, func(s string) bool { return strings.Contains(body, s) })
+				switch {
+				case actor == anonymous && shown:
+					t.Errorf("%s: shows pro information", what)
+				case actor != anonymous && out.Shown && !shown:
+					t.Errorf("%s: does not show the pro information", what)
+				}
+				if actor != anonymous && r.header.Get("Cache-Control") != "private, no-store" {
+					t.Errorf("%s: Cache-Control %q", what, r.header.Get("Cache-Control"))
+				}
+			}
+		}
+	}
+}
+
+// decodeJSON turns a JSON body into text where escaped characters read as
+// themselves; other bodies are returned as they are.
+func decodeJSON(t *testing.T, r response) string {
+	if !strings.HasPrefix(r.header.Get("Content-Type"), "application/json") {
+		return r.body
+	}
+	var v any
+	if err := json.Unmarshal([]byte(r.body), &v); err != nil {
+		t.Fatalf("decode %q: %v", r.body, err)
+	}
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+	return b.String()
+}
