@@ -84,7 +84,10 @@ func TestProposalAcceptMerged(t *testing.T) {
 	id := f.propose(ps.agent, pSvc, "Nouveau numéro", strings.Replace(orig, "03 85 99 00 11", "03 85 99 00 22", 1))
 	contains(t, "after sending", req(ps.agent, "GET", "/propositions/"+id+"?envoyee=1", nil).body, "Votre proposition a été envoyée", "Nouveau numéro", "03 85 99 00 22")
 
-	// Who sees it.
+	// Who sees it: the header counts it for its reviewers only.
+	contains(t, "editor's header", req(ps.editorA, "GET", "/structures", nil).body, `href="/propositions"`, "Propositions (1)")
+	lacks(t, "agent's header", req(ps.agent, "GET", "/structures", nil).body, "Propositions (")
+	lacks(t, "other editor's header", req(ps.editorB, "GET", "/structures", nil).body, "Propositions (")
 	contains(t, "proposer's list", req(ps.agent, "GET", "/propositions/mes", nil).body, "Nouveau numéro")
 	lacks(t, "agent's queue", req(ps.agent, "GET", "/propositions", nil).body, "Nouveau numéro")
 	lacks(t, "other editor's queue", req(ps.editorB, "GET", "/propositions", nil).body, "Nouveau numéro")
