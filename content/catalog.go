@@ -34,6 +34,7 @@ type Catalog struct {
 	byFile     map[string][]Problem
 	config     SiteConfig
 	synonyms   [][]string
+	redirects  map[Path]Path
 }
 
 // fileEntry is one file of the revision and, for pages, what parsing it
@@ -161,6 +162,7 @@ func (c *Catalog) derive() {
 	c.docs = make(map[Path]*Document, len(c.files))
 	c.byKind = map[Kind][]*Document{}
 	c.config = DefaultSiteConfig()
+	c.redirects = nil
 	for _, e := range c.files {
 		if e.doc != nil {
 			c.docs[e.doc.Path] = e.doc
@@ -173,6 +175,8 @@ func (c *Catalog) derive() {
 			}
 		case SynonymsFile:
 			c.synonyms = ParseSynonyms(e.data)
+		case RedirectsFile:
+			c.redirects = ParseRedirects(e.data)
 		}
 	}
 	c.recent = map[Kind][]*Document{}
@@ -263,6 +267,16 @@ func keyLine(data []byte, key string) int {
 		}
 	}
 	return 0
+}
+
+// Redirect returns the page that p was renamed to (RedirectsFile), when
+// p is not itself a page of the revision.
+func (c *Catalog) Redirect(p Path) (Path, bool) {
+	if _, ok := c.docs[p]; ok {
+		return "", false
+	}
+	to, ok := c.redirects[p]
+	return to, ok
 }
 
 // Revision is the revision the catalogue reflects.

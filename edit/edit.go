@@ -46,6 +46,10 @@ type Config struct {
 	Now func() time.Time
 	// MaxFile bounds a saved file in bytes; content.MaxFileSize when 0.
 	MaxFile int
+	// AfterCommit, when set, runs after each commit an operation makes and
+	// before the operation returns: the server brings its catalogue and
+	// search index to rev there, so that people read their own writes.
+	AfterCommit func(ctx context.Context, rev content.Revision)
 }
 
 // Editor performs the write operations. It is safe for concurrent use.
@@ -60,6 +64,7 @@ type Editor struct {
 	now     func() time.Time
 	paris   *time.Location
 	maxFile int
+	after   func(ctx context.Context, rev content.Revision)
 }
 
 // maxAttempts bounds how often an operation starts over when another
@@ -78,7 +83,7 @@ func New(cfg Config) (*Editor, error) {
 	if err != nil {
 		return nil, fmt.Errorf("edit: load Europe/Paris time zone: %w", err)
 	}
-	e := &Editor{store: cfg.Store, refs: cfg.Refs, now: cfg.Now, paris: paris, maxFile: cfg.MaxFile}
+	e := &Editor{store: cfg.Store, refs: cfg.Refs, now: cfg.Now, paris: paris, maxFile: cfg.MaxFile, after: cfg.AfterCommit}
 	if e.now == nil {
 		e.now = time.Now
 	}

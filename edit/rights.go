@@ -56,6 +56,18 @@ func CanEdit(a Actor, p content.Path, raw []byte) bool {
 	return Allowed(a, p.File(), raw, raw)
 }
 
+// mayTry reports whether a may change p at all, as it is now (cur; nil
+// when it is to be created), before the new text is looked at.
+func mayTry(a Actor, p content.Path, cur []byte) bool {
+	switch {
+	case cur != nil:
+		return Allowed(a, p.File(), cur, nil)
+	case p.Kind() == content.KindService:
+		return (a.Name != "" || a.Email != "") && (a.Admin || len(a.Structures) > 0)
+	}
+	return Allowed(a, p.File(), nil, []byte{})
+}
+
 // structureOf reads the structure key of a service file, without the rest
 // of validation; ok is false when it cannot be read.
 func structureOf(data []byte) (string, bool) {

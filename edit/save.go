@@ -27,6 +27,14 @@ type change struct {
 // compare-and-swap on that tip, starting over (a bounded number of times)
 // when another commit lands in between.
 func (e *Editor) commit(ctx context.Context, a Actor, p content.Path, msg string, build func(head content.Revision) (*change, error)) (Result, error) {
+	res, err := e.commitLocked(ctx, a, p, msg, build)
+	if err == nil && !res.Unchanged && e.after != nil {
+		e.after(ctx, res.Revision)
+	}
+	return res, err
+}
+
+func (e *Editor) commitLocked(ctx context.Context, a Actor, p content.Path, msg string, build func(head content.Revision) (*change, error)) (Result, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for range maxAttempts {
@@ -153,12 +161,18 @@ func (e *Editor) mergeWith(ctx context.Context, p content.Path, base, head conte
 // write checks rights and validity of the new text and describes the
 // commit that writes it.
 func (e *Editor) write(ctx context.Context, a Actor, p content.Path, head content.Revision, cur, text []byte, merged bool) (*change, error) {
-	if !Allowed(a, p.File(), cur, text) {
+	// Rights on the page as it is first, so that someone who may not edit
+	// it learns nothing more; then validity, so that an editor's broken
+	// text gets its problems listed; then rights on the result.
+	if !mayTry(a, p, cur) {
 		return nil, forbidden("save", p)
 	}
 	warnings, err := e.validate(ctx, p, head, text)
 	if err != nil {
 		return nil, err
+	}
+	if !Allowed(a, p.File(), cur, text) {
+		return nil, forbidden("save", p)
 	}
 	ch := &change{raw: text, merged: merged, warnings: warnings}
 	if bytes.Equal(text, cur) {

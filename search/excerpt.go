@@ -54,26 +54,57 @@ func (w *wordTerms) analyze(text string) []word {
 		}
 		return out
 	}
-	toks := w.tok.Tokenize([]byte(text))
-	out := make([]word, 0, len(toks))
-	for _, t := range toks {
-		if term := w.term(t); term != "" {
-			out = append(out, word{term, t.Start, t.End})
+	spans, ok := splitWords(text, make([]span, 0, len(text)/6))
+	if !ok {
+		spans = spans[:0]
+		for _, t := range w.tok.Tokenize([]byte(text)) {
+			spans = append(spans, span{t.Start, t.End})
 		}
 	}
-	return out
+	out := make([]word, 0, len(spans))
+	var missed []span
+	w.mu.RLock()
+	for _, sp := range spans {
+		term, ok := w.memo[text[sp.start:sp.end]]
+		switch {
+		case !ok:
+			missed = append(missed, sp)
+			out = append(out, word{start: sp.start, end: -1})
+		case term != "":
+			out = append(out, word{term, sp.start, sp.end})
+		}
+	}
+	w.mu.RUnlock()
+	if missed == nil {
+		return out
+	}
+	// Words seen for the first time: analyse them, then drop those the
+	// analyzer removes (stop words).
+	kept := out[:0]
+	for _, wd := range out {
+		if wd.end < 0 {
+			sp := missed[0]
+			missed = missed[1:]
+			if wd.term = w.term(text[sp.start:sp.end]); wd.term == "" {
+				continue
+			}
+			wd.end = sp.end
+		}
+		kept = append(kept, wd)
+	}
+	return kept
 }
 
-// term returns the term of one token, through the memo.
-func (w *wordTerms) term(t *analysis.Token) string {
+// term returns the term of one word, through the memo.
+func (w *wordTerms) term(raw string) string {
 	w.mu.RLock()
-	term, ok := w.memo[string(t.Term)]
+	term, ok := w.memo[raw]
 	w.mu.RUnlock()
 	if ok {
 		return term
 	}
-	raw := string(t.Term)
-	ts := analysis.TokenStream{&analysis.Token{Term: t.Term, Start: t.Start, End: t.End, Position: 1, Type: t.Type}}
+	ts := analysis.TokenStream{&analysis.Token{Term: []byte(raw), Start: 0, End: len(raw), Position: 1,
+		Type: analysis.AlphaNumeric}}
 	for _, f := range w.filters {
 		ts = f.Filter(ts)
 	}
@@ -84,7 +115,7 @@ func (w *wordTerms) term(t *analysis.Token) string {
 	if len(w.memo) >= maxWordTerms {
 		clear(w.memo)
 	}
-	w.memo[raw] = term
+	w.memo[strings.Clone(raw)] = term // raw may be part of a long text
 	w.mu.Unlock()
 	return term
 }

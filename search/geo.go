@@ -7,13 +7,14 @@ import (
 	"github.com/aiguillage/aiguillage/territory"
 )
 
-// Location is matched in two steps. bleve selects a superset cheaply: the
-// documents in the grid cells that the circle's bounding box touches, or
-// whose zone_eligibilite names the commune, its EPCI or its département.
-// Then Go keeps those within the exact great-circle distance (from the
-// meta in memory) or in the zone. Indexed as keyword terms, cells cost one
-// term lookup each, where bleve's geo-distance query expands into
-// hundreds of geohash terms per search.
+// Location is matched in memory, before any text is scored: a search's
+// docTable lists the documents of each grid cell and of each eligibility
+// zone code, so the documents within the radius (exact great-circle
+// distance), in the zone of the commune, its EPCI or its département, and
+// the free pages make a bit set of document numbers that the text
+// searcher leapfrogs through (see docTable.locate and collect). The cells
+// are also indexed as keyword terms (field cell), which the tests use to
+// check this against bleve's own filtering.
 //
 // Two grids: fine cells of 0.1° (about 11 × 7.5 km in France) and coarse
 // cells of 1°, used when the fine cells would be too many.
@@ -39,14 +40,15 @@ func cellName(grid byte, y, x float64) string {
 	return string(b)
 }
 
-// cellsAround returns the cells covering the bounding box of the circle of
-// radius km around the commune's centre, nil when there are too many (the
-// Go check alone then applies).
-func cellsAround(c territory.Commune, km float64) []string {
+// cellRange returns the grid ('f' or 'c') and the cells covering the
+// bounding box of the circle of radius km around the commune's centre, as
+// inclusive ranges of cell rows and columns; ok is false when there would
+// be too many cells (every document must then be checked).
+func cellRange(c territory.Commune, km float64) (grid byte, y0, y1, x0, x1 float64, ok bool) {
 	dLat := km / 111.0
 	cos := math.Cos(c.Lat * math.Pi / 180)
 	if cos < 0.01 {
-		return nil
+		return 0, 0, 0, 0, 0, false
 	}
 	dLon := km / (111.0 * cos)
 	for _, g := range []struct {
@@ -56,18 +58,11 @@ func cellsAround(c territory.Commune, km float64) []string {
 	}{{'f', 10, maxFineCells}, {'c', 1, maxCoarseCells}} {
 		y0, y1 := math.Floor((c.Lat-dLat)*g.scale), math.Floor((c.Lat+dLat)*g.scale)
 		x0, x1 := math.Floor((c.Lon-dLon)*g.scale), math.Floor((c.Lon+dLon)*g.scale)
-		if n := (y1 - y0 + 1) * (x1 - x0 + 1); n > float64(g.max) {
-			continue
+		if n := (y1 - y0 + 1) * (x1 - x0 + 1); n <= float64(g.max) {
+			return g.name, y0, y1, x0, x1, true
 		}
-		var out []string
-		for y := y0; y <= y1; y++ {
-			for x := x0; x <= x1; x++ {
-				out = append(out, cellName(g.name, y, x))
-			}
-		}
-		return out
 	}
-	return nil
+	return 0, 0, 0, 0, 0, false
 }
 
 // inLocation is the exact location check of a candidate.

@@ -13,6 +13,8 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/aiguillage/aiguillage/content"
 	"github.com/aiguillage/aiguillage/territory"
@@ -53,6 +55,8 @@ type Index struct {
 	excerpts *wordTerms        // analyzer's terms of excerpt words, memoised
 	paris    *time.Location
 	open     *openCache
+	scoring  string // bleve's scoring model name, from the mapping
+	tables   tables // per-snapshot document tables (see docTable)
 
 	closeOnce sync.Once
 	closeErr  error
@@ -100,6 +104,10 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 	}
 	ix.bi = bi
 	im := bi.Mapping()
+	ix.scoring = index.DefaultScoringModel
+	if m, ok := im.(*mapping.IndexMappingImpl); ok && m.ScoringModel != "" {
+		ix.scoring = m.ScoringModel
+	}
 	ix.analyzer = im.AnalyzerNamed(analyzerName)
 	ix.words = im.AnalyzerNamed(wordsAnalyzerName)
 	if ix.analyzer == nil || ix.words == nil {
@@ -174,6 +182,9 @@ func (ix *Index) create() (bleve.Index, *state, error) {
 	}
 	return bi, &state{metas: map[string]*meta{}, dict: newDictionary(nil)}, nil
 }
+
+// scoringModel names the scoring model, as bleve's searchers ask for it.
+func (ix *Index) scoringModel() string { return ix.scoring }
 
 // Revision returns the commit the index reflects, "" for a new index. It is
 // stored inside the index, in the same batch as the documents.

@@ -46,9 +46,21 @@ func loadJudged(t testing.TB, name string) []judgedQuery {
 var corpus10k struct {
 	once  sync.Once
 	ix    *Index
+	dir   string // removed by TestMain
 	truth map[string]truthRow
 	err   error
 	skip  string
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if corpus10k.ix != nil {
+		corpus10k.ix.Close()
+	}
+	if corpus10k.dir != "" {
+		os.RemoveAll(corpus10k.dir)
+	}
+	os.Exit(code)
 }
 
 func relevanceIndex(t *testing.T) (*Index, map[string]truthRow) {
@@ -63,9 +75,15 @@ func relevanceIndex(t *testing.T) (*Index, map[string]truthRow) {
 			dir, truth := genCorpus(st, 10000, 1)
 			corpus10k.truth = loadTruth(st, truth)
 			cat := genCatalog(st, readFiles(st, dir), "gen-10000-1")
-			idxDir := filepath.Join(os.TempDir(), "aiguillage-bench", "index-relevance-"+schemaVersion)
-			os.RemoveAll(idxDir)
-			ix := openTest(st, idxDir, time.Date(2026, 11, 24, 10, 0, 0, 0, paris))
+			// One folder per test process: two processes building the
+			// same folder at once would corrupt each other's index.
+			idxDir, err := os.MkdirTemp(filepath.Join(os.TempDir(), "aiguillage-bench"), "index-relevance-")
+			if err != nil {
+				corpus10k.err = err
+				return
+			}
+			corpus10k.dir = idxDir
+			ix := openTest(st, filepath.Join(idxDir, "index"), time.Date(2026, 11, 24, 10, 0, 0, 0, paris))
 			if err := ix.sync(context.Background(), cat, nil); err != nil {
 				corpus10k.err = err
 				return

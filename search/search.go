@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
-
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/aiguillage/aiguillage/content"
 	"github.com/aiguillage/aiguillage/territory"
@@ -60,13 +58,14 @@ type FacetValue struct {
 	Selected bool   `json:"selected"`
 }
 
-// maxCandidates bounds how many matches bleve hands over for filtering,
-// faceting and re-ranking in Go. Location filters keep real queries far
-// below it; beyond it (browsing a whole large directory) totals and counts
-// cover the best maxCandidates matches only.
+// maxCandidates bounds how many matches are filtered, faceted and ranked
+// in Go. Location filters keep real queries far below it; beyond it
+// (browsing a whole large directory) totals and counts cover the best
+// maxCandidates matches only (the first ones, in index order, when
+// browsing).
 const maxCandidates = 20000
 
-// candidate is one bleve match with what the Go side computes about it.
+// candidate is one match with what the Go side computes about it.
 type candidate struct {
 	id     string
 	m      *meta
@@ -79,9 +78,9 @@ type candidate struct {
 // Search runs q. Text is analysed as French (elision, folding, light
 // stemming), words absent from the index are corrected to the nearest
 // indexed word, synonyms are expanded, and bleve scores the matches within
-// the location filter; then, in Go, the facet and "ouvert" filters apply,
-// facets are counted, and the relevance score is multiplied by a distance
-// decay 1/(1 + d/rayon) before sorting and paging.
+// the location; then, in Go, the facet and "ouvert" filters apply, facets
+// are counted, and the relevance score is multiplied by a distance decay
+// 1/(1 + d/rayon) before sorting and paging.
 func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	start := time.Now()
 	q.normalize()
@@ -89,39 +88,21 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	res := &Results{Page: q.Page, Limit: q.Limit, Hits: []Hit{}}
 	p := ix.parseText(q.Text, st)
 	res.Suggestion = p.suggestion
-	var loc query.Query
 	if c, ok := ix.resolveCommune(q.Commune); ok {
 		res.Commune = &c
-		loc = locationQuery(c, q.RayonKm)
 	}
-	var bq query.Query
-	var owner []int
-	switch {
-	case len(p.concepts) == 0 && loc == nil:
-		bq = bleve.NewMatchAllQuery()
-	case len(p.concepts) == 0:
-		bq = loc
-	default:
-		var tq query.Query
-		tq, owner = textQuery(p)
-		bq = bleveQuery(tq, loc)
-	}
-	sr, err := ix.candidates(ctx, bq, len(p.concepts) > 0)
+	ms, tab, err := ix.matches(ctx, st, p, res.Commune, q.RayonKm)
 	if err != nil {
 		return nil, fmt.Errorf("search: %q: %w", q.Text, err)
 	}
 	now := ix.cfg.Now().In(ix.paris)
-	cands := make([]candidate, 0, len(sr.Hits))
-	buf := make([]float64, len(p.concepts))
-	for _, h := range sr.Hits {
-		m := st.metas[h.ID]
+	cands := make([]candidate, 0, len(ms))
+	for _, mt := range ms {
+		m := tab.metas[mt.n]
 		if m == nil || (!q.IncludeInactive && m.inactive()) {
 			continue
 		}
-		c := candidate{id: h.ID, m: m, score: h.Score, dist: -1}
-		if h.ScoreBreakdown != nil {
-			c.score = conceptScores(h.ScoreBreakdown, owner, len(p.concepts), buf)
-		}
+		c := candidate{id: tab.ids[mt.n], m: m, score: mt.score, dist: -1}
 		if res.Commune != nil {
 			if res.Commune.Located() && m.HasGeo {
 				c.dist = territory.Distance(res.Commune.Lat, res.Commune.Lon, m.Lat, m.Lon)
@@ -144,9 +125,9 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 		}
 	}
 	res.Total = len(kept)
-	ix.rank(kept, &q, res.Commune, len(p.concepts) > 0)
 	from := min((q.Page-1)*q.Limit, len(kept))
 	to := min(from+q.Limit, len(kept))
+	ix.rank(kept, to, &q, res.Commune, len(p.concepts) > 0)
 	for _, c := range kept[from:to] {
 		h := ix.hit(c)
 		h.Extrait = excerpt(c.m.Text, ix.excerpts, p.marks, p.phrases)
@@ -156,34 +137,13 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	return res, nil
 }
 
-// firstWindow is the number of matches asked of bleve first; when there
-// are more, a second search asks for all of them (up to maxCandidates).
-// Asking for many costs even when few match: bleve preallocates the
-// window.
-const firstWindow = 250
-
-// candidates runs the bleve query and returns every match (up to
-// maxCandidates), scored when scored is true.
-func (ix *Index) candidates(ctx context.Context, bq query.Query, scored bool) (*bleve.SearchResult, error) {
-	size := firstWindow
-	for {
-		req := bleve.NewSearchRequestOptions(bq, size, 0, false)
-		if !scored {
-			req.Score = "none"
-		}
-		sr, err := ix.bi.SearchInContext(ctx, req)
-		if err != nil || sr.Total <= uint64(size) || size == maxCandidates {
-			return sr, err
-		}
-		size = int(min(sr.Total, maxCandidates))
-	}
-}
-
-// rank sorts candidates: by distance or date when asked; else by text
-// score times the distance decay; browsing (no text) sorts by distance
-// when a commune is given, by name otherwise.
-func (ix *Index) rank(cs []candidate, q *Query, c *territory.Commune, scored bool) {
-	byDist := func(a, b candidate) int {
+// rank puts the first k candidates, in order, at the start of cs: by
+// distance or date when asked; else by text score times the distance
+// decay; browsing (no text) sorts by distance when a commune is given, by
+// name otherwise. Ties end on the name and the ID, so the order is total
+// and the same as a full sort's.
+func (ix *Index) rank(cs []candidate, k int, q *Query, c *territory.Commune, scored bool) {
+	byDist := func(a, b *candidate) int {
 		switch {
 		case a.dist < 0 && b.dist >= 0:
 			return 1
@@ -192,26 +152,83 @@ func (ix *Index) rank(cs []candidate, q *Query, c *territory.Commune, scored boo
 		}
 		return cmp.Compare(a.dist, b.dist)
 	}
-	byName := func(a, b candidate) int { return cmp.Or(cmp.Compare(a.m.Sort, b.m.Sort), cmp.Compare(a.id, b.id)) }
-	byScore := func(a, b candidate) int { return cmp.Compare(b.score, a.score) }
+	byName := func(a, b *candidate) int {
+		if c := strings.Compare(a.m.Sort, b.m.Sort); c != 0 {
+			return c
+		}
+		return strings.Compare(a.id, b.id)
+	}
+	byScore := func(a, b *candidate) int { return cmp.Compare(b.score, a.score) }
+	byDate := func(a, b *candidate) int { return strings.Compare(b.m.VerifieLe, a.m.VerifieLe) }
 	switch {
 	case q.Sort == SortDistance:
-		slices.SortFunc(cs, func(a, b candidate) int { return cmp.Or(byDist(a, b), byScore(a, b), byName(a, b)) })
+		sortTop(cs, k, byDist, byScore, byName)
 	case q.Sort == SortDate:
-		slices.SortFunc(cs, func(a, b candidate) int {
-			return cmp.Or(cmp.Compare(b.m.VerifieLe, a.m.VerifieLe), byScore(a, b), byName(a, b))
-		})
+		sortTop(cs, k, byDate, byScore, byName)
 	case !scored && c != nil:
-		slices.SortFunc(cs, func(a, b candidate) int { return cmp.Or(byDist(a, b), byName(a, b)) })
+		sortTop(cs, k, byDist, byName)
 	case !scored:
-		slices.SortFunc(cs, byName)
+		sortTop(cs, k, byName)
 	default:
 		if c != nil {
 			for i := range cs {
 				cs[i].score *= decay(cs[i].dist, q.RayonKm)
 			}
 		}
-		slices.SortFunc(cs, func(a, b candidate) int { return cmp.Or(byScore(a, b), byDist(a, b), byName(a, b)) })
+		sortTop(cs, k, byScore, byDist, byName)
+	}
+}
+
+// sortTop puts the first k elements of cs, in the order of the keys (the
+// first that differs decides), at the start of cs; the rest is left in
+// any order. A page of results needs its k candidates out of hundreds:
+// they are selected by insertion, each other candidate costing one
+// comparison with the k-th.
+func sortTop(cs []candidate, k int, keys ...func(a, b *candidate) int) {
+	less := func(a, b *candidate) bool {
+		for _, key := range keys {
+			if c := key(a, b); c != 0 {
+				return c < 0
+			}
+		}
+		return false
+	}
+	if k <= 0 {
+		return
+	}
+	if 4*k >= len(cs) {
+		slices.SortFunc(cs, func(a, b candidate) int {
+			switch {
+			case less(&a, &b):
+				return -1
+			case less(&b, &a):
+				return 1
+			}
+			return 0
+		})
+		return
+	}
+	top := cs[:k]
+	slices.SortFunc(top, func(a, b candidate) int {
+		switch {
+		case less(&a, &b):
+			return -1
+		case less(&b, &a):
+			return 1
+		}
+		return 0
+	})
+	for i := k; i < len(cs); i++ {
+		if !less(&cs[i], &top[k-1]) {
+			continue
+		}
+		x := cs[i]
+		cs[i] = top[k-1]
+		j := k - 1
+		for ; j > 0 && less(&x, &top[j-1]); j-- {
+			top[j] = top[j-1]
+		}
+		top[j] = x
 	}
 }
 

@@ -114,7 +114,7 @@ func (s *Server) acceptProposal(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if !reviews || p.Status != proposals.Open || p.Kind != proposals.Modification || s.editor == nil {
+	if !reviews || p.Status != proposals.Open || p.Kind != proposals.Modification {
 		return s.errNotAllowed()
 	}
 	ctx := c.UserContext()
@@ -131,9 +131,6 @@ func (s *Server) acceptProposal(c *fiber.Ctx) error {
 	}
 	if _, err := s.cfg.Proposals.Decide(ctx, p.ID, proposals.Decision{Status: proposals.Accepted, By: who.author(), Result: res.Revision}); err != nil {
 		return err
-	}
-	if err := s.live.refresh(ctx); err != nil {
-		s.log.Warn("refresh after accepting a proposal", "err", err)
 	}
 	target := "/propositions/" + p.ID
 	if res.Merged {

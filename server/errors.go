@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/aiguillage/aiguillage/content"
+	"github.com/aiguillage/aiguillage/edit"
 )
 
 // apiError is the one shape of every JSON API error.
@@ -52,6 +53,16 @@ func (s *Server) classify(err error) (status int, code, message string) {
 	switch {
 	case errors.As(err, &he):
 		return he.status, he.code, he.message
+	case errors.Is(err, edit.ErrForbidden):
+		return fiber.StatusForbidden, "forbidden", msgs.T("apipages.forbidden")
+	case errors.As(err, new(*edit.ConflictError)):
+		return fiber.StatusConflict, "conflict", msgs.T("apipages.conflict")
+	case errors.Is(err, edit.ErrExists):
+		return fiber.StatusConflict, "exists", msgs.T("apipages.exists")
+	case errors.Is(err, content.ErrConflict):
+		return fiber.StatusConflict, "busy", msgs.T("apipages.busy")
+	case errors.As(err, new(*content.ValidationError)):
+		return fiber.StatusUnprocessableEntity, "invalid", msgs.T("apipages.invalid")
 	case errors.Is(err, content.ErrNotFound), errors.Is(err, content.ErrInvalidPath):
 		return fiber.StatusNotFound, "not_found", msgs.T("error.404.text")
 	case errors.Is(err, content.ErrInvalid):
@@ -82,7 +93,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	setSecurityHeaders(c)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	if strings.HasPrefix(c.Path(), "/api/") {
-		return c.Status(status).JSON(apiError{Error: apiErrorBody{Status: status, Code: code, Message: message}})
+		return c.Status(status).JSON(apiError{Error: apiErrorBody{Status: status, Code: code, Message: message, Details: apiDetails(err)}})
 	}
 	title := s.cfg.Theme.Messages().T("error.500.title")
 	switch {

@@ -73,6 +73,9 @@ func (s *Server) showDocument(c *fiber.Ctx) error {
 	cat := s.live.catalog()
 	doc, ok := cat.Doc(p)
 	if !ok {
+		if to, moved := cat.Redirect(p); moved {
+			return c.Redirect(to.URL(), fiber.StatusMovedPermanently)
+		}
 		return s.missingPage(c, cat.Catalog, p)
 	}
 	switch p.Kind() {

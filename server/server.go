@@ -36,6 +36,9 @@ type Store interface {
 	CommitInfo(ctx context.Context, rev content.Revision) (content.Commit, error)
 	History(ctx context.Context, name string, limit int) ([]content.Commit, error)
 	Log(ctx context.Context, limit int) ([]content.Commit, error)
+	// Commit writes a change as one commit, refusing it with
+	// content.ErrConflict when a file it touches moved since ch.Base.
+	Commit(ctx context.Context, ch content.Change) (content.Commit, error)
 }
 
 // Searcher is the search index as the server uses it.
@@ -88,6 +91,7 @@ type Server struct {
 	cfg      Config
 	app      *fiber.App
 	live     *live
+	editor   *edit.Editor // every write of pages goes through it
 	pages    *pageCache
 	exports  *exports
 	renderer *content.Renderer
@@ -95,7 +99,6 @@ type Server struct {
 	now      func() time.Time
 	paris    *time.Location
 	spam     *antiSpam
-	editor   *edit.Editor // nil when the store cannot commit
 	stop     context.CancelFunc
 	done     chan struct{}
 
@@ -134,11 +137,6 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if s.spam, err = newAntiSpam(s.secret); err != nil {
 		return nil, err
 	}
-	if st, ok := cfg.Store.(edit.Store); ok {
-		if s.editor, err = edit.New(edit.Config{Store: st, Refs: cfg.Refs, Now: cfg.Now}); err != nil {
-			return nil, err
-		}
-	}
 	s.renderer = content.NewRenderer()
 	if s.exports, err = newExports(); err != nil {
 		return nil, err
@@ -150,6 +148,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.live = newLive(cfg.Store, cfg.Search, cfg.Refs, looks, cfg.Log, s.pages.clear)
 	if err := s.live.load(ctx); err != nil {
 		return nil, err
+	}
+	s.editor, err = edit.New(edit.Config{Store: cfg.Store, Refs: cfg.Refs, Now: cfg.Now, AfterCommit: s.afterWrite})
+	if err != nil {
+		return nil, fmt.Errorf("server: %w", err)
 	}
 	s.app = s.newApp()
 	s.routes()
@@ -181,6 +183,22 @@ func (s *Server) background(ctx context.Context) {
 				s.log.Error("refresh from repository failed", "err", err)
 			}
 		}
+	}
+}
+
+// writeSyncTimeout bounds how long a write waits for the catalogue and
+// the index to catch up before answering.
+const writeSyncTimeout = 30 * time.Second
+
+// afterWrite brings the catalogue and the search index to the commit a
+// write just made, before the write answers: whoever saved reads their
+// own change at once, in pages and in search. A failure is logged; the
+// background poll catches up.
+func (s *Server) afterWrite(ctx context.Context, rev content.Revision) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeSyncTimeout)
+	defer cancel()
+	if err := s.live.refresh(ctx); err != nil {
+		s.log.Error("refresh after a write failed", "revision", rev.Short(), "err", err)
 	}
 }
 
