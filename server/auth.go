@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -19,7 +20,8 @@ const sessionCookie = "aiguillage_session"
 const (
 	userKey    = "aiguillage.user"
 	sessionKey = "aiguillage.session" // the session secret, for the CSRF token
-	bearerKey  = "aiguillage.bearer"  // true when the user came with a personal access token
+	sessionID  = "aiguillage.session_id"
+	bearerKey  = "aiguillage.bearer" // true when the user came with a personal access token
 )
 
 // identify loads the user of the request: from the session cookie, or on
@@ -41,7 +43,7 @@ func (s *Server) identify(c *fiber.Ctx) error {
 		c.Locals(userKey, u)
 		c.Locals(bearerKey, true)
 	} else if secret := c.Cookies(sessionCookie); secret != "" {
-		u, _, err := s.cfg.Accounts.SessionUser(ctx, secret)
+		u, sess, err := s.cfg.Accounts.SessionUser(ctx, secret)
 		switch {
 		case errors.Is(err, accounts.ErrExpired):
 			s.clearSessionCookie(c)
@@ -50,6 +52,7 @@ func (s *Server) identify(c *fiber.Ctx) error {
 		default:
 			c.Locals(userKey, u)
 			c.Locals(sessionKey, strings.Clone(secret))
+			c.Locals(sessionID, sess.ID)
 		}
 	}
 	err := c.Next()
@@ -150,4 +153,14 @@ func safeReturn(raw string) string {
 		}
 	}
 	return raw
+}
+
+func itoa(id int64) string { return strconv.FormatInt(id, 10) }
+
+// requireAccounts answers 404 when signing in is disabled.
+func (s *Server) requireAccounts(c *fiber.Ctx) error {
+	if s.cfg.Accounts == nil {
+		return fiber.ErrNotFound
+	}
+	return c.Next()
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -71,9 +72,22 @@ func form(kv ...string) url.Values {
 // Requests run in the order of the actors, each with a session of its own;
 // a case whose success changes what another case reads must use targets
 // of its own.
+// Target may name {cible}, the id of an account only these cases act on.
 var writeCases = []authzCase{
 	{Method: "POST", Route: "/connexion", Target: "/connexion", Form: form("email", "matrice@example.org", "password", password), Want: all(303)},
 	{Method: "POST", Route: "/deconnexion", Target: "/deconnexion", Want: all(303)},
+	{Method: "POST", Route: "/compte/nom", Target: "/compte/nom", Form: form("name", "Nouveau nom"), Want: signedIn(200)},
+	{Method: "POST", Route: "/compte/mot-de-passe", Target: "/compte/mot-de-passe", Form: form("password", password, "new_password", password, "confirm", password), Want: signedIn(200)},
+	{Method: "POST", Route: "/compte/jetons", Target: "/compte/jetons", Form: form("token_name", "outil"), Want: signedIn(200)},
+	{Method: "POST", Route: "/compte/jetons/:id/revoquer", Target: "/compte/jetons/999999/revoquer", Want: signedIn(404)},
+	{Method: "POST", Route: "/compte/sessions/:id/revoquer", Target: "/compte/sessions/999999/revoquer", Want: signedIn(404)},
+	{Method: "POST", Route: "/invitations", Target: "/invitations", Form: form("email", "invitee@example.org", "role", "editeur", "structure", structureA), Want: [actorCount]int{401, 403, 200, 403, 200}},
+	{Method: "POST", Route: "/invitation/:token", Target: "/invitation/lien-inconnu", Form: form("name", "X", "new_password", password, "confirm", password), Want: all(404)},
+	{Method: "POST", Route: "/mot-de-passe/:token", Target: "/mot-de-passe/lien-inconnu", Form: form("new_password", password, "confirm", password), Want: all(404)},
+	{Method: "POST", Route: "/admin/utilisateurs/:id", Target: "/admin/utilisateurs/{cible}", Form: form("role", "editeur", "structures", structureB), Want: adminOnly(200)},
+	{Method: "POST", Route: "/admin/utilisateurs/:id/desactiver", Target: "/admin/utilisateurs/{cible}/desactiver", Want: adminOnly(200)},
+	{Method: "POST", Route: "/admin/utilisateurs/:id/activer", Target: "/admin/utilisateurs/{cible}/activer", Want: adminOnly(200)},
+	{Method: "POST", Route: "/admin/utilisateurs/:id/reinitialisation", Target: "/admin/utilisateurs/{cible}/reinitialisation", Want: adminOnly(200)},
 	// Proposals and reports (the actors: anonymous, agent, editeur A, editeur B, admin).
 	{Method: "POST", Route: "/services/:slug/signaler", Request: reportRequest("/services/service-b"), Want: all(303)},
 	{Method: "POST", Route: "/structures/:slug/signaler", Request: reportRequest("/structures/structure-b"), Want: all(303)},
@@ -84,12 +98,25 @@ var writeCases = []authzCase{
 	{Method: "POST", Route: "/propositions/:id/clore", Request: decideRequest(proposals.Report, "clore"), Want: [actorCount]int{401, 403, 404, 303, 303}},
 }
 
+// signedIn: 401 for anonymous visitors, status for every signed-in actor.
+func signedIn(status int) [actorCount]int {
+	w := all(status)
+	w[anonymous] = 401
+	return w
+}
+
+// adminOnly: 401 for anonymous visitors, 403 for other signed-in actors.
+func adminOnly(status int) [actorCount]int {
+	return [actorCount]int{401, 403, 403, 403, status}
+}
+
 // authzWorld is the fixture of the matrix: the test fixture's content plus
 // a structure B with a service, an account per actor, and a commit that
 // changes the pro note of a service.
 type authzWorld struct {
 	f         *fixture
 	users     [actorCount]*accounts.User // nil for anonymous
+	target    *accounts.User             // the account of {cible}
 	seed, rev content.Revision           // the first commit, and the one changing the pro note
 }
 
@@ -112,6 +139,7 @@ func newAuthzWorld(t *testing.T) *authzWorld {
 	w.users[editorB] = w.f.newUser("editeur-b@example.org", accounts.RoleEditor, structureB)
 	w.users[admin] = w.f.newUser("admin@example.org", accounts.RoleAdmin)
 	w.f.newUser("matrice@example.org", accounts.RoleAgent)
+	w.target = w.f.newUser("cible@example.org", accounts.RoleAgent)
 	svc := fixtureFile("services/epicerie-sociale-cluny.md")
 	w.rev = w.f.commit("Nouvelle note pro", map[string]string{
 		"services/epicerie-sociale-cluny.md": strings.Replace(svc, proNote, proNoteEdited, 1),
@@ -154,7 +182,7 @@ func TestAuthzWriteRoutes(t *testing.T) {
 			if c.Request != nil {
 				req = c.Request(w, actor)
 			} else {
-				req = cl.formRequest(c.Method, c.Target, c.Form)
+				req = cl.formRequest(c.Method, strings.ReplaceAll(c.Target, "{cible}", itoa(w.target.ID)), c.Form)
 			}
 			if req.Header.Get("X-CSRF-Token") == "" && !strings.HasPrefix(req.URL.Path, "/api/") {
 				req.Header.Set("X-CSRF-Token", cl.csrf)
@@ -252,3 +280,5 @@ func decodeJSON(t *testing.T, r response) string {
 	_ = enc.Encode(v)
 	return b.String()
 }
+
+func itoa(id int64) string { return strconv.FormatInt(id, 10) }

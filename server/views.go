@@ -26,6 +26,7 @@ type view struct {
 	Brand       brand // logo, colours and footer links of config.yaml
 	Data        any
 	User        *accounts.User // nil: anonymous
+	Here        string         // the page's path, for the sign-in link to come back to
 	SignIn      bool           // whether signing in is possible at all
 	csrf        func() string  // nil in a page kept in the shared cache
 	reviewable  func() int     // nil for anonymous visitors
@@ -70,6 +71,7 @@ func (s *Server) viewAt(c *fiber.Ctx, cat *snapshot, title string, data any) vie
 		Brand:    cat.look.brand,
 		look:     cat.look,
 		User:     s.currentUser(c),
+		Here:     strings.Clone(c.Path()),
 		SignIn:   s.cfg.Accounts != nil,
 		csrf:     func() string { return s.csrfToken(c) },
 	}

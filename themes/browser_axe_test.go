@@ -118,6 +118,7 @@ func axePages(e *env) []struct{ name, path string } {
 		{"changes", "/modifications"},
 		{"report", servicePath + "/signaler"},
 		{"not-found", "/services/service-inexistant"},
+		{"signin", "/connexion"},
 	}
 }
 

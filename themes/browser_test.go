@@ -23,6 +23,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
+	"github.com/aiguillage/aiguillage/accounts"
 	"github.com/aiguillage/aiguillage/content"
 	"github.com/aiguillage/aiguillage/content/demo"
 	"github.com/aiguillage/aiguillage/content/gitstore"
@@ -52,6 +53,7 @@ type env struct {
 	browser  context.Context // a chromedp context whose browser runs
 	stop     []func()        // run in reverse order by teardown
 	urls     map[string]string
+	accounts *accounts.SQLite // the servers' accounts: see browserUsers
 	seedRev  content.Revision // the demo content's commit
 	editRev  content.Revision // the second commit, on servicePath
 	serveErr chan error
@@ -161,6 +163,9 @@ func (e *env) startServers(dir string) error {
 	if err := e.seedHistory(ctx, store); err != nil {
 		return err
 	}
+	if err := e.openAccounts(ctx, filepath.Join(dir, "accounts.db")); err != nil {
+		return err
+	}
 	queue, err := proposals.New(proposals.Config{Store: store})
 	if err != nil {
 		return err
@@ -184,7 +189,7 @@ func (e *env) startServers(dir string) error {
 		e.stop = append(e.stop, func() { _ = idx.Close() })
 		srv, err := server.New(ctx, server.Config{
 			Store: store, Search: idx, Territory: terr, Theme: theme, Refs: refs, Log: log,
-			PollInterval: -1, Now: func() time.Time { return now }, Proposals: queue,
+			PollInterval: -1, Now: func() time.Time { return now }, Accounts: e.accounts, Proposals: queue,
 		})
 		if err != nil {
 			return err
@@ -302,7 +307,14 @@ func (e *env) diffPath() string {
 // error (a script or style refused by the CSP, a missing asset…).
 func (e *env) tab(t *testing.T, width int64) context.Context {
 	t.Helper()
-	ctx, cancel := chromedp.NewContext(e.browser)
+	return e.newTab(t, width)
+}
+
+// newTab is tab with chromedp's context options: a new browser context
+// (see privateTab) keeps the tab's cookies apart from the other tabs'.
+func (e *env) newTab(t *testing.T, width int64, opts ...chromedp.ContextOption) context.Context {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(e.browser, opts...)
 	t.Cleanup(cancel)
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 900)); err != nil {
 		t.Fatalf("open tab: %v", err)
