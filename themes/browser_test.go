@@ -54,6 +54,8 @@ type env struct {
 	stop     []func()        // run in reverse order by teardown
 	urls     map[string]string
 	accounts *accounts.SQLite // the servers' accounts: see browserUsers
+	queue    *proposals.Queue // the servers' proposals
+	store    *gitstore.Store  // the servers' content repository
 	seedRev  content.Revision // the demo content's commit
 	editRev  content.Revision // the second commit, on servicePath
 	serveErr chan error
@@ -160,6 +162,7 @@ func (e *env) startServers(dir string) error {
 		return err
 	}
 	e.stop = append(e.stop, func() { _ = store.Close() })
+	e.store = store
 	if err := e.seedHistory(ctx, store); err != nil {
 		return err
 	}
@@ -170,6 +173,7 @@ func (e *env) startServers(dir string) error {
 	if err != nil {
 		return err
 	}
+	e.queue = queue
 	for _, name := range themes.Builtin() {
 		fsys, err := themes.FS(name)
 		if err != nil {
