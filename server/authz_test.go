@@ -88,6 +88,9 @@ var writeCases = []authzCase{
 	{Method: "POST", Route: "/admin/utilisateurs/:id/desactiver", Target: "/admin/utilisateurs/{cible}/desactiver", Want: adminOnly(200)},
 	{Method: "POST", Route: "/admin/utilisateurs/:id/activer", Target: "/admin/utilisateurs/{cible}/activer", Want: adminOnly(200)},
 	{Method: "POST", Route: "/admin/utilisateurs/:id/reinitialisation", Target: "/admin/utilisateurs/{cible}/reinitialisation", Want: adminOnly(200)},
+	{Method: "PUT", Route: "/api/v1/pages/:kind/:slug", Request: apiPageRequest("PUT"), Want: [actorCount]int{401, 403, 403, 200, 200}},
+	{Method: "POST", Route: "/api/v1/pages/:kind", Request: apiPageRequest("POST"), Want: [actorCount]int{401, 403, 403, 201, 201}},
+	{Method: "DELETE", Route: "/api/v1/pages/:kind/:slug", Request: apiPageRequest("DELETE"), Want: [actorCount]int{401, 403, 403, 200, 200}},
 	// Proposals and reports (the actors: anonymous, agent, editeur A, editeur B, admin).
 	{Method: "POST", Route: "/services/:slug/signaler", Request: reportRequest("/services/service-b"), Want: all(303)},
 	{Method: "POST", Route: "/structures/:slug/signaler", Request: reportRequest("/structures/structure-b"), Want: all(303)},
@@ -222,6 +225,8 @@ var proOutputs = []proOutput{
 	{"diff", func(w *authzWorld) string {
 		return "/services/epicerie-sociale-cluny/diff?de=" + string(w.seed) + "&a=" + string(w.rev)
 	}, true},
+	{"page API", path("/api/v1/pages/services/epicerie-sociale-cluny"), true},
+	{"structure page API", path("/api/v1/pages/structures/ccas-cluny"), true},
 	{"search HTML", path("/recherche?q=epicerie"), true},
 	{"search API", path("/api/v1/search?q=epicerie"), true},
 	{"search API, structures", path("/api/v1/search?q=ccas&type_page=structures"), true},

@@ -217,6 +217,7 @@ type fixture struct {
 	t        testing.TB
 	store    *gitstore.Store
 	accounts *accounts.SQLite // nil unless options.accounts
+	repo     string           // the content repository's folder
 	srv      *server.Server
 	app      *fiber.App
 	queue    *proposals.Queue
@@ -303,7 +304,7 @@ func newFixture(t testing.TB, opt options) *fixture {
 	if err := srv.WaitIndexed(wctx); err != nil {
 		t.Fatalf("index not ready: %v", err)
 	}
-	return &fixture{t: t, store: store, accounts: acc, srv: srv, app: srv.Handler(), queue: queue}
+	return &fixture{t: t, store: store, accounts: acc, repo: filepath.Join(dir, "repo.git"), srv: srv, app: srv.Handler(), queue: queue}
 }
 
 // commitClock returns increasing commit times one minute apart, from

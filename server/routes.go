@@ -102,6 +102,10 @@ func (s *Server) routes() {
 	api := app.Group("/api/v1")
 	api.Get("/search", s.apiSearch)
 	api.Get("/communes", s.apiCommunes)
+	api.Get("/pages/:kind/:slug", s.apiGetPage)
+	api.Put("/pages/:kind/:slug", s.apiPutPage)
+	api.Delete("/pages/:kind/:slug", s.apiDeletePage)
+	api.Post("/pages/:kind", s.apiCreatePage)
 	api.Get("/export/data-inclusion/:file", s.apiExport)
 	api.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 
