@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -226,6 +227,20 @@ func TestCSRF(t *testing.T) {
 	r := cl.send(cl.formRequest(http.MethodPost, "/api/v1/search", url.Values{"_csrf": {"x"}}), nil)
 	wantStatus(t, "API POST with the session cookie and a bad token", r, http.StatusForbidden)
 	contains(t, "API error", r.body, `"code":"bad_csrf"`)
+	// The token in the header passes (the route does not exist: 404), as
+	// does a request with a personal access token, which needs none.
+	meta := regexp.MustCompile(`<meta name="csrf-token" content="([^"]+)">`).FindStringSubmatch(cl.get("/").body)
+	if meta == nil || meta[1] != cl.csrf {
+		t.Fatalf("csrf-token meta %v, want %q", meta, cl.csrf)
+	}
+	r = cl.send(cl.formRequest(http.MethodPost, "/api/v1/search", url.Values{"_csrf": {""}}), []string{"X-CSRF-Token", cl.csrf})
+	wantStatus(t, "API POST with the token in the header", r, http.StatusNotFound)
+	tok, err := f.accounts.CreateToken(context.Background(), u.ID, "script")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = f.anonymous().send(cl.formRequest(http.MethodPost, "/api/v1/search", url.Values{"_csrf": {""}}), []string{"Authorization", "Bearer " + tok})
+	wantStatus(t, "API POST with a bearer token", r, http.StatusNotFound)
 }
 
 func TestDisabledUserLosesAccessAtOnce(t *testing.T) {

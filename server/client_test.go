@@ -39,7 +39,7 @@ func (f *fixture) newUser(email string, role accounts.Role, structures ...string
 }
 
 // as returns a client signed in as u, with a new session of its own and
-// the CSRF token of that session (read from the page given, "/" if none).
+// the CSRF token of that session (read from the page given, /compte if none).
 func (f *fixture) as(u *accounts.User, page ...string) *client {
 	f.t.Helper()
 	if u == nil {
@@ -52,7 +52,7 @@ func (f *fixture) as(u *accounts.User, page ...string) *client {
 		f.t.Fatal(err)
 	}
 	cl := &client{f: f, cookies: map[string]string{"aiguillage_session": secret}}
-	target := "/"
+	target := "/compte"
 	if len(page) > 0 {
 		target = page[0]
 	}

@@ -18,7 +18,8 @@ import (
 // on the API when the request comes with the session cookie; a request
 // with a personal access token carries no ambient credential and needs
 // none. Requests a browser marks as coming from another site are refused
-// before the token is even looked at.
+// before the token is even looked at. Scripts of signed-in pages read the
+// token from <meta name="csrf-token"> and send it as X-CSRF-Token.
 const (
 	csrfField  = "_csrf"
 	csrfHeader = "X-CSRF-Token"

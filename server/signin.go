@@ -60,6 +60,8 @@ func (s *Server) signin(c *fiber.Ctx) error {
 	u, err := s.cfg.Accounts.Authenticate(ctx, data.Email, c.FormValue("password"))
 	switch {
 	case errors.Is(err, accounts.ErrBadCredentials):
+		// Logged with the address, for tools that ban attackers (fail2ban).
+		s.log.Warn("sign-in failed", "ip", s.clientIP(c))
 		s.signinEmail.add(email, now)
 		data.Error = s.t("auth.error.credentials")
 		return s.renderSignin(c, fiber.StatusUnauthorized, data)
