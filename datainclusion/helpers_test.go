@@ -22,10 +22,19 @@ var genPy = filepath.Join("..", "..", "shared", "corpus", "gen.py")
 
 var genMu sync.Mutex
 
-// corpusDir returns the 10,000-service gen.py corpus, generated once under
-// os.TempDir()/aiguillage-bench with the name, seed and arguments the
-// search package's tests use, so either package may create it for the
-// other. Skipped in -short.
+// corpusServices is the size of the test corpus: 10,000 services, or 1,000
+// under the race detector (ten times slower), which is how CI runs.
+func corpusServices() int {
+	if raceDetector {
+		return 1000
+	}
+	return 10000
+}
+
+// corpusDir returns the gen.py corpus of corpusServices services,
+// generated once under os.TempDir()/aiguillage-bench with the name, seed
+// and arguments the search package's tests use, so either package may
+// create it for the other. Skipped in -short.
 func corpusDir(t testing.TB) string {
 	t.Helper()
 	if testing.Short() {
@@ -40,7 +49,8 @@ func corpusDir(t testing.TB) string {
 	genMu.Lock()
 	defer genMu.Unlock()
 	base := filepath.Join(os.TempDir(), "aiguillage-bench")
-	dir, truth := filepath.Join(base, "c10000-s1"), filepath.Join(base, "c10000-s1.truth.jsonl")
+	key := fmt.Sprintf("c%d-s1", corpusServices())
+	dir, truth := filepath.Join(base, key), filepath.Join(base, key+".truth.jsonl")
 	if _, err := os.Stat(filepath.Join(dir, ".complete")); err == nil {
 		return dir
 	}
@@ -48,7 +58,7 @@ func corpusDir(t testing.TB) string {
 		t.Fatal(err)
 	}
 	os.RemoveAll(dir)
-	cmd := exec.Command("python3", genPy, "--out", dir, "--services", "10000", "--seed", "1", "--truth", truth)
+	cmd := exec.Command("python3", genPy, "--out", dir, "--services", fmt.Sprint(corpusServices()), "--seed", "1", "--truth", truth)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("gen.py: %v\n%s", err, out)
 	}

@@ -142,9 +142,6 @@ func TestRoundTripDemoCSV(t *testing.T) {
 }
 
 func TestRoundTripCorpusJSON(t *testing.T) {
-	if raceDetector {
-		t.Skip("-race: the corpus round trip runs without the race detector")
-	}
 	roundTrip(t, corpusCatalog(t), "structures.json", "services.json")
 }
 

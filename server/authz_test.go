@@ -88,6 +88,11 @@ var writeCases = []authzCase{
 	{Method: "POST", Route: "/admin/utilisateurs/:id/desactiver", Target: "/admin/utilisateurs/{cible}/desactiver", Want: adminOnly(200)},
 	{Method: "POST", Route: "/admin/utilisateurs/:id/activer", Target: "/admin/utilisateurs/{cible}/activer", Want: adminOnly(200)},
 	{Method: "POST", Route: "/admin/utilisateurs/:id/reinitialisation", Target: "/admin/utilisateurs/{cible}/reinitialisation", Want: adminOnly(200)},
+	{Method: "POST", Route: "/admin/import", Want: adminOnly(200), Request: func(w *authzWorld, actor int) *http.Request {
+		return uploadRequest("", "matrice.csv", []byte("Nom;Structure;Thématiques\nService de la matrice;ccas-cluny;Alimentation\n"))
+	}},
+	{Method: "POST", Route: "/admin/import/confirmer", Target: "/admin/import/confirmer",
+		Form: form("import", "0123456789abcdef", "digest", "00"), Want: adminOnly(410)},
 	{Method: "PUT", Route: "/api/v1/pages/:kind/:slug", Request: apiPageRequest("PUT"), Want: [actorCount]int{401, 403, 403, 200, 200}},
 	{Method: "POST", Route: "/api/v1/pages/:kind", Request: apiPageRequest("POST"), Want: [actorCount]int{401, 403, 403, 201, 201}},
 	{Method: "DELETE", Route: "/api/v1/pages/:kind/:slug", Request: apiPageRequest("DELETE"), Want: [actorCount]int{401, 403, 403, 200, 200}},
@@ -235,6 +240,12 @@ var proOutputs = []proOutput{
 	{"recent changes feed", path("/modifications.atom"), false},
 	{"recent changes by structure", path("/modifications?structure=ccas-cluny"), false},
 	{"problems", path("/problemes"), false},
+	{"data·inclusion structures.json", path("/api/v1/export/data-inclusion/structures.json"), false},
+	{"data·inclusion services.json", path("/api/v1/export/data-inclusion/services.json"), false},
+	{"data·inclusion structures.csv", path("/api/v1/export/data-inclusion/structures.csv"), false},
+	{"data·inclusion services.csv", path("/api/v1/export/data-inclusion/services.csv"), false},
+	{"widget", path("/widget?commune=71137&rayon=20&q=epicerie"), false},
+	{"sitemap", path("/sitemap.xml"), false},
 }
 
 var proSecrets = []string{proNote, proPhone, proMail, proStructure, proNoteEdited}

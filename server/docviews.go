@@ -57,7 +57,8 @@ type serviceView struct {
 	Updated, Verified                          string
 	Stale                                      bool
 	Share                                      share
-	Map                                        *mapData // nil without coordinates
+	Map                                        *mapData    // nil without coordinates
+	JSONLD                                     template.JS // schema.org structured data, public fields only
 }
 
 // serviceView is the service page; public is its public URL, for the
@@ -70,6 +71,16 @@ func (s *Server) serviceView(c *fiber.Ctx, cat *snapshot, doc *content.Document,
 	data.Pro = s.proFor(c, doc)
 	data.Share = s.share(doc.Title(), data.StatusAlert, data.Place, public)
 	data.Map = s.newMap(cat.Config(), placePoint(data.Place, doc.Title(), ""))
+	st, _ := cat.StructureOf(doc)
+	stURL := ""
+	if st != nil {
+		stURL = s.publicURL(c, cat.Config(), st.Path.URL())
+	}
+	var categories []string
+	for _, th := range data.Thematiques {
+		categories = append(categories, th.Label)
+	}
+	data.JSONLD = ldScript(serviceLD(doc, st, public, stURL, s.summary(doc, 300), data.Place, categories))
 	v := s.viewAt(c, cat, doc.Title(), data)
 	v.Description = s.summary(doc, 160)
 	v.expires = data.Place.until
@@ -226,6 +237,7 @@ type structureView struct {
 	Pro               *content.Pro
 	Updated, Verified string
 	Stale             bool
+	JSONLD            template.JS // schema.org structured data, public fields only
 }
 
 func (s *Server) structureView(c *fiber.Ctx, cat *snapshot, doc *content.Document) (view, error) {
@@ -256,6 +268,7 @@ func (s *Server) structureView(c *fiber.Ctx, cat *snapshot, doc *content.Documen
 	for _, svc := range cat.ServicesOf(doc.Path.Slug()) {
 		data.Services = append(data.Services, s.card(cat.Catalog, svc))
 	}
+	data.JSONLD = ldScript(structureLD(doc, s.publicURL(c, cat.Config(), doc.Path.URL()), s.summary(doc, 300)))
 	v := s.viewAt(c, cat, doc.Title(), data)
 	v.Description = s.summary(doc, 160)
 	v.expires = data.Place.until

@@ -46,6 +46,10 @@ func (s *Server) routes() {
 
 	app.Get("/static/*", func(c *fiber.Ctx) error { return s.live.catalog().look.assets.serve(c) })
 	app.Get("/healthz", s.health)
+	app.Get("/robots.txt", s.showRobots)
+	app.Get("/sitemap.xml", s.showSitemap)
+	app.Get("/sitemap/:part", s.showSitemapPart)
+	app.Get("/widget", s.showWidget) // the only page other sites may frame
 
 	app.Get("/", s.showHome)
 	app.Get("/recherche", s.showSearch)
@@ -77,6 +81,9 @@ func (s *Server) routes() {
 	app.Post("/admin/utilisateurs/:id/desactiver", s.requireAdmin, s.setDisabled(true))
 	app.Post("/admin/utilisateurs/:id/activer", s.requireAdmin, s.setDisabled(false))
 	app.Post("/admin/utilisateurs/:id/reinitialisation", s.requireAdmin, s.createReset)
+	app.Get("/admin/import", s.requireAdmin, s.showImport)
+	app.Post("/admin/import", s.requireAdmin, s.previewImport)
+	app.Post("/admin/import/confirmer", s.requireAdmin, s.confirmImport)
 	for _, kind := range content.Kinds {
 		base := "/" + string(kind) + "/:slug"
 		app.Get(base, s.showDocument)
@@ -107,6 +114,7 @@ func (s *Server) routes() {
 	api.Delete("/pages/:kind/:slug", s.apiDeletePage)
 	api.Post("/pages/:kind", s.apiCreatePage)
 	api.Get("/export/data-inclusion/:file", s.apiExport)
+	api.Get("/openapi.json", s.apiOpenAPI)
 	api.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })

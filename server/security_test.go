@@ -26,9 +26,10 @@ func activeMarkup(t testing.TB, body string) []string {
 			switch n.Data {
 			case "script":
 				src := attr(n, "src")
-				if attr(n, "type") == "application/json" && src == "" {
-					// A data block (a map's points): never run, but it must
-					// be one JSON value the parser did not cut short.
+				if (attr(n, "type") == "application/json" || attr(n, "type") == "application/ld+json") && src == "" {
+					// A data block (a map's points, structured data): never
+					// run, but it must be one JSON value the parser did not
+					// cut short.
 					if n.FirstChild == nil || n.FirstChild.NextSibling != nil || !json.Valid([]byte(n.FirstChild.Data)) {
 						found = append(found, "<script type=application/json> not JSON")
 					}

@@ -94,6 +94,7 @@ type Server struct {
 	editor   *edit.Editor // every write of pages goes through it
 	pages    *pageCache
 	exports  *exports
+	imports  *pendingImports
 	renderer *content.Renderer
 	log      *slog.Logger
 	now      func() time.Time
@@ -141,6 +142,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if s.exports, err = newExports(); err != nil {
 		return nil, err
 	}
+	s.imports = newPendingImports()
 	looks, err := newLooks(cfg.Theme, cfg.Themes, cfg.Store, cfg.Log)
 	if err != nil {
 		return nil, err

@@ -226,29 +226,34 @@ func (s *Store) writeCommit(b *builder, parent, tree plumbing.Hash, a content.Au
 	if err != nil {
 		return nil, err
 	}
-	if err := s.syncObjects(b.written); err != nil {
+	if err := s.flush(b); err != nil {
 		return nil, fmt.Errorf("gitstore: commit: %w", err)
 	}
 	return &record{hash: hash, parent: parent, author: a, when: when, message: trimMessage(c.Message)}, nil
 }
 
-// builder writes the new trees and blobs of a commit.
+// builder writes the new trees and blobs of a commit. They are kept in
+// memory until the commit is complete, then written loose (a small commit)
+// or as one pack (see packMin).
 type builder struct {
 	h       *handle
+	pending []*plumbing.MemoryObject
+	seen    map[plumbing.Hash]bool
 	written []plumbing.Hash
 	changed []string // files whose entry really changed
 }
 
-// write stores o unless the repository has it already.
+// write queues o unless the repository or the commit has it already.
 func (b *builder) write(o *plumbing.MemoryObject) (plumbing.Hash, error) {
 	hash := o.Hash()
-	if b.h.st.HasEncodedObject(hash) == nil {
+	if b.seen[hash] || b.h.st.HasEncodedObject(hash) == nil {
 		return hash, nil
 	}
-	if _, err := b.h.st.SetEncodedObject(o); err != nil {
-		return hash, fmt.Errorf("gitstore: commit: write object: %w", err)
+	if b.seen == nil {
+		b.seen = make(map[plumbing.Hash]bool)
 	}
-	b.written = append(b.written, hash)
+	b.seen[hash] = true
+	b.pending = append(b.pending, o)
 	return hash, nil
 }
 

@@ -95,8 +95,13 @@ func crashChild(dir, state string) {
 			os.Exit(1)
 		}
 		name := fmt.Sprintf("pages/crash-%d.md", i%3)
-		_, err = s.Commit(ctx, content.Change{Base: base, Author: alice, Message: "crash test",
-			Writes: map[string][]byte{name: []byte(strings.Repeat("x", i%100) + "\n")}})
+		writes := map[string][]byte{name: []byte(strings.Repeat("x", i%100) + "\n")}
+		if i%5 == 4 { // a commit big enough to be written as a pack
+			for k := range packMin {
+				writes[fmt.Sprintf("pages/bulk-%d.md", k)] = fmt.Appendf(nil, "%d %d\n", i, k)
+			}
+		}
+		_, err = s.Commit(ctx, content.Change{Base: base, Author: alice, Message: "crash test", Writes: writes})
 		if err != nil && err != ErrNoChange {
 			os.Exit(1)
 		}
