@@ -197,3 +197,42 @@ func TestSplitRefusesWhatTheFormCannotEdit(t *testing.T) {
 		t.Errorf("got %q", out)
 	}
 }
+
+func TestTemporaryNotices(t *testing.T) {
+	rec := func(parts ...string) string { return strings.Join(parts, "\x1f") }
+	// Rows as a form posts them: the existing one, a new one, a blank one.
+	posted := map[string][]string{
+		"infos_temporaires.du":       {"2026-11-20", "2026-12-24", ""},
+		"infos_temporaires.au":       {"", "2027-01-02", ""},
+		"infos_temporaires.type":     {"fermeture", "message", ""},
+		"infos_temporaires.message":  {"", "Fermé pour les fêtes", ""},
+		"infos_temporaires.horaires": {"", "", ""},
+	}
+	fields := editform.Fields(content.KindService)
+	vals := editform.FromForm(fields, func(k string) []string { return posted[k] })
+	want := []string{rec("2026-11-20", "", "fermeture", "", ""), rec("2026-12-24", "2027-01-02", "message", "Fermé pour les fêtes", "")}
+	if got := vals["infos_temporaires"]; strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("records %q", got)
+	}
+	src := strings.Replace(service, "  - du: 2026-11-20\n", "  - du: 2026-11-20 # posée par Camille\n", 1)
+	f, err := editform.Split([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur := f.Read(fields)
+	cur["infos_temporaires"] = vals["infos_temporaires"]
+	f.Apply(fields, cur)
+	out, _ := f.Bytes()
+	for _, w := range []string{"- du: 2026-11-20 # posée par Camille\n", "  - du: 2026-12-24\n    au: 2027-01-02\n    type: message\n    message: Fermé pour les fêtes\n"} {
+		if !strings.Contains(string(out), w) {
+			t.Errorf("missing %q in:\n%s", w, out)
+		}
+	}
+	doc, problems := content.Parse("services/epicerie.md", out, refs(t))
+	if doc == nil || len(doc.Service.InfosTemporaires) != 2 || doc.Service.InfosTemporaires[1].Au.String() != "2027-01-02" {
+		t.Fatalf("read back: %v", problems)
+	}
+	if r := vals.Records("infos_temporaires"); r[1]["message"] != "Fermé pour les fêtes" {
+		t.Errorf("Records: %v", r)
+	}
+}

@@ -24,6 +24,7 @@ const (
 	Bool                  // a checkbox → true, or no key
 	Int                   // → integer
 	Float                 // → number (a decimal comma is accepted)
+	Records               // rows of sub-fields (RecordKeys) → list of mappings
 )
 
 // Field is one input of the form. Key is the front matter key, with a dot
@@ -44,6 +45,7 @@ const (
 	SectionPublic  = "public"
 	SectionAccess  = "acces"
 	SectionPlace   = "lieu"
+	SectionNotices = "infos"
 	SectionContact = "contact"
 	SectionPro     = "pro"
 )
@@ -111,7 +113,9 @@ var serviceFields = join([]Field{
 	{Key: "mobilisable_par", Input: Choices, Section: SectionAccess, Ref: mobilisablePar},
 	{Key: "lien_mobilisation", Input: Text, Section: SectionAccess},
 	{Key: "langues", Input: Codes, Section: SectionAccess},
-}, placeFields, contactFields, proFields)
+}, placeFields, contactFields, proFields, []Field{
+	{Key: "infos_temporaires", Input: Records, Section: SectionNotices},
+})
 
 var structureFields = join([]Field{
 	{Key: "nom", Input: Text, Section: SectionMain, Required: true},

@@ -84,6 +84,8 @@ func (f *File) after(key string, fields []Field) int {
 // the node it replaces, whose quoting is kept when it still fits.
 func valueNode(fd Field, vals []string, old *yaml.Node) *yaml.Node {
 	switch fd.Input {
+	case Records:
+		return recordsNode(vals, old)
 	case Lines, Codes, Choices:
 		seq := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
 		if fd.Input != Lines {

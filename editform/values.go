@@ -37,6 +37,12 @@ func (v Values) Joined(f Field) string {
 func FromForm(fields []Field, get func(name string) []string) Values {
 	vals := Values{}
 	for _, f := range fields {
+		if f.Input == Records {
+			if n := recordsFromForm(f.Key, get); len(n) > 0 {
+				vals[f.Key] = n
+			}
+			continue
+		}
 		if n := normalize(f, get(f.Key)); len(n) > 0 {
 			vals[f.Key] = n
 		}
@@ -98,6 +104,9 @@ func (f *File) Read(fields []Field) Values {
 func readNode(f Field, n *yaml.Node) []string {
 	if n == nil {
 		return nil
+	}
+	if f.Input == Records {
+		return readRecords(n)
 	}
 	var raw []string
 	switch n.Kind {

@@ -88,8 +88,8 @@ func (d Draft) check() error {
 	switch {
 	case d.Kind != Modification && d.Kind != Report:
 		return bad("unknown kind " + string(d.Kind))
-	case d.Path.Kind() != content.KindService && d.Path.Kind() != content.KindStructure:
-		return bad("not a service or structure: " + string(d.Path))
+	case d.Kind == Report && d.Path.Kind() != content.KindService && d.Path.Kind() != content.KindStructure:
+		return bad("a report is on a service or a structure, not " + string(d.Path))
 	case len(d.Summary) > MaxSummary, len(d.Text) > MaxText, len(d.Contact) > MaxContact:
 		return fmt.Errorf("proposals: text too long: %w", content.ErrTooLarge)
 	case !utf8.ValidString(d.Summary + d.Text + d.Contact):

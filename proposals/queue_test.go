@@ -144,13 +144,13 @@ func TestProposeRefused(t *testing.T) {
 		d    proposals.Draft
 		want error
 	}{
-		"unchanged":   {proposals.Draft{Kind: proposals.Modification, Path: svc, Summary: "x", File: current}, proposals.ErrUnchanged},
-		"no summary":  {proposals.Draft{Kind: proposals.Modification, Path: svc, File: []byte("x")}, content.ErrInvalid},
-		"empty":       {proposals.Draft{Kind: proposals.Report, Path: svc, Text: "  "}, content.ErrInvalid},
-		"guide page":  {proposals.Draft{Kind: proposals.Report, Path: "pages/aide", Text: "x"}, content.ErrInvalid},
-		"bad kind":    {proposals.Draft{Kind: "autre", Path: svc, Text: "x"}, content.ErrInvalid},
-		"long text":   {proposals.Draft{Kind: proposals.Report, Path: svc, Text: strings.Repeat("x", proposals.MaxText+1)}, content.ErrTooLarge},
-		"path tricks": {proposals.Draft{Kind: proposals.Report, Path: "services/../x", Text: "x"}, content.ErrInvalidPath},
+		"unchanged":    {proposals.Draft{Kind: proposals.Modification, Path: svc, Summary: "x", File: current}, proposals.ErrUnchanged},
+		"no summary":   {proposals.Draft{Kind: proposals.Modification, Path: svc, File: []byte("x")}, content.ErrInvalid},
+		"empty":        {proposals.Draft{Kind: proposals.Report, Path: svc, Text: "  "}, content.ErrInvalid},
+		"guide report": {proposals.Draft{Kind: proposals.Report, Path: "pages/aide", Text: "x"}, content.ErrInvalid},
+		"bad kind":     {proposals.Draft{Kind: "autre", Path: svc, Text: "x"}, content.ErrInvalid},
+		"long text":    {proposals.Draft{Kind: proposals.Report, Path: svc, Text: strings.Repeat("x", proposals.MaxText+1)}, content.ErrTooLarge},
+		"path tricks":  {proposals.Draft{Kind: proposals.Report, Path: "services/../x", Text: "x"}, content.ErrInvalidPath},
 	} {
 		tc.d.Base, tc.d.Author = base, agent
 		if _, err := q.Propose(ctx, tc.d); !errors.Is(err, tc.want) {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strconv"
@@ -76,6 +77,36 @@ func form(kv ...string) url.Values {
 var writeCases = []authzCase{
 	{Method: "POST", Route: "/connexion", Target: "/connexion", Form: form("email", "matrice@example.org", "password", password), Want: all(303)},
 	{Method: "POST", Route: "/deconnexion", Target: "/deconnexion", Want: all(303)},
+
+	// Editing (server/edit*.go). Previews write nothing; a rename to an
+	// invalid name and a delete without a base stop after the rights check
+	// (422, 400), so the cases leave the pages in place for the others.
+	{Method: "POST", Route: "/services/nouveau", Target: "/services/nouveau?structure=" + structureA, Form: form("_action", "preview", "_slug", "x", "structure", structureA), Want: editA(200)},
+	{Method: "POST", Route: "/structures/nouveau", Target: "/structures/nouveau", Form: form("_action", "preview", "_slug", "x"), Want: adminOnly(200)},
+	{Method: "POST", Route: "/pages/nouveau", Target: "/pages/nouveau", Form: form("_action", "preview", "_slug", "x"), Want: adminOnly(200)},
+	{Method: "POST", Route: "/services/apercu", Target: "/services/apercu", Form: form("_body", "*x*"), Want: signedIn(200)},
+	{Method: "POST", Route: "/structures/apercu", Target: "/structures/apercu", Form: form("_body", "*x*"), Want: signedIn(200)},
+	{Method: "POST", Route: "/pages/apercu", Target: "/pages/apercu", Form: form("_body", "*x*"), Want: signedIn(200)},
+	{Method: "POST", Route: "/services/:slug/modifier", Request: editPreview("/services/epicerie-sociale-cluny/modifier"), Want: editA(200)},
+	{Method: "POST", Route: "/structures/:slug/modifier", Request: editPreview("/structures/" + structureA + "/modifier"), Want: editA(200)},
+	{Method: "POST", Route: "/pages/:slug/modifier", Request: editPreview("/pages/aide-alimentaire/modifier"), Want: adminOnly(200)},
+	{Method: "POST", Route: "/services/:slug/apercu", Target: "/services/epicerie-sociale-cluny/apercu", Form: form("_body", "*x*"), Want: signedIn(200)},
+	{Method: "POST", Route: "/structures/:slug/apercu", Target: "/structures/" + structureA + "/apercu", Form: form("_body", "*x*"), Want: signedIn(200)},
+	{Method: "POST", Route: "/pages/:slug/apercu", Target: "/pages/aide-alimentaire/apercu", Form: form("_body", "*x*"), Want: signedIn(200)},
+	{Method: "POST", Route: "/services/:slug/presence", Target: "/services/epicerie-sociale-cluny/presence", Want: editA(200)},
+	{Method: "POST", Route: "/structures/:slug/presence", Target: "/structures/" + structureA + "/presence", Want: editA(200)},
+	{Method: "POST", Route: "/pages/:slug/presence", Target: "/pages/aide-alimentaire/presence", Want: adminOnly(200)},
+	{Method: "POST", Route: "/services/:slug/renommer", Target: "/services/epicerie-sociale-cluny/renommer", Form: form("_slug", "Nom Invalide"), Want: editA(422)},
+	{Method: "POST", Route: "/structures/:slug/renommer", Target: "/structures/" + structureA + "/renommer", Form: form("_slug", "Nom Invalide"), Want: editA(422)},
+	{Method: "POST", Route: "/pages/:slug/renommer", Target: "/pages/aide-alimentaire/renommer", Form: form("_slug", "Nom Invalide"), Want: adminOnly(422)},
+	{Method: "POST", Route: "/services/:slug/supprimer", Target: "/services/epicerie-sociale-cluny/supprimer", Want: editA(400)},
+	{Method: "POST", Route: "/structures/:slug/supprimer", Target: "/structures/" + structureA + "/supprimer", Want: editA(400)},
+	{Method: "POST", Route: "/pages/:slug/supprimer", Target: "/pages/aide-alimentaire/supprimer", Want: adminOnly(400)},
+	{Method: "POST", Route: "/services/:slug/revision/:rev/retablir", Request: revert("/services/epicerie-sociale-cluny"), Want: editA(303)},
+	{Method: "POST", Route: "/structures/:slug/revision/:rev/retablir", Request: revert("/structures/" + structureA), Want: editA(303)},
+	{Method: "POST", Route: "/pages/:slug/revision/:rev/retablir", Request: revert("/pages/aide-alimentaire"), Want: adminOnly(303)},
+	{Method: "POST", Route: "/services/:slug/verifier", Target: "/services/epicerie-sociale-cluny/verifier", Want: editA(303)},
+	{Method: "POST", Route: "/structures/:slug/verifier", Target: "/structures/" + structureA + "/verifier", Want: editA(303)},
 	{Method: "POST", Route: "/compte/nom", Target: "/compte/nom", Form: form("name", "Nouveau nom"), Want: signedIn(200)},
 	{Method: "POST", Route: "/compte/mot-de-passe", Target: "/compte/mot-de-passe", Form: form("password", password, "new_password", password, "confirm", password), Want: signedIn(200)},
 	{Method: "POST", Route: "/compte/jetons", Target: "/compte/jetons", Form: form("token_name", "outil"), Want: signedIn(200)},
@@ -101,6 +132,7 @@ var writeCases = []authzCase{
 	{Method: "POST", Route: "/structures/:slug/signaler", Request: reportRequest("/structures/structure-b"), Want: all(303)},
 	{Method: "POST", Route: "/services/:slug/proposer", Request: proposeRequest("services/service-b"), Want: [actorCount]int{401, 303, 303, 403, 403}},
 	{Method: "POST", Route: "/structures/:slug/proposer", Request: proposeRequest("structures/ccas-cluny"), Want: [actorCount]int{401, 303, 403, 303, 403}},
+	{Method: "POST", Route: "/pages/:slug/proposer", Request: proposeRequest("pages/aide-alimentaire"), Want: [actorCount]int{401, 303, 303, 303, 403}},
 	{Method: "POST", Route: "/propositions/:id/accepter", Request: decideRequest(proposals.Modification, "accepter"), Want: [actorCount]int{401, 403, 404, 303, 303}},
 	{Method: "POST", Route: "/propositions/:id/refuser", Request: decideRequest(proposals.Modification, "refuser"), Want: [actorCount]int{401, 403, 404, 303, 303}},
 	{Method: "POST", Route: "/propositions/:id/clore", Request: decideRequest(proposals.Report, "clore"), Want: [actorCount]int{401, 403, 404, 303, 303}},
@@ -116,6 +148,30 @@ func signedIn(status int) [actorCount]int {
 // adminOnly: 401 for anonymous visitors, 403 for other signed-in actors.
 func adminOnly(status int) [actorCount]int {
 	return [actorCount]int{401, 403, 403, 403, status}
+}
+
+// editA is ok for the editors of structure A and the administrator; 401
+// for anonymous visitors (a write needs a session) and 403 for the others.
+func editA(ok int) [actorCount]int { return [actorCount]int{401, 403, ok, 403, ok} }
+
+// editPreview asks for a preview of an edit form based on the world's tip.
+func editPreview(target string) func(*authzWorld, int) *http.Request {
+	return func(w *authzWorld, _ int) *http.Request {
+		return postForm(target, form("_action", "preview", "_base", string(w.rev), "_mode", "source", "_source", "---\n---\n"))
+	}
+}
+
+// revert writes a page back as it was at the world's first commit.
+func revert(page string) func(*authzWorld, int) *http.Request {
+	return func(w *authzWorld, _ int) *http.Request {
+		return postForm(page+"/revision/"+string(w.seed)+"/retablir", nil)
+	}
+}
+
+func postForm(target string, vals url.Values) *http.Request {
+	req := httptest.NewRequest(http.MethodPost, target, strings.NewReader(vals.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return req
 }
 
 // authzWorld is the fixture of the matrix: the test fixture's content plus

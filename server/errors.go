@@ -74,7 +74,7 @@ func (s *Server) classify(err error) (status int, code, message string) {
 		case fiber.StatusMethodNotAllowed:
 			return fe.Code, "method_not_allowed", msgs.T("error.400.text")
 		case fiber.StatusRequestEntityTooLarge:
-			return fe.Code, "too_large", msgs.T("error.400.text")
+			return fe.Code, "too_large", msgs.T("edit.error.request_too_large")
 		}
 		if fe.Code < 500 {
 			return fe.Code, "bad_request", msgs.T("error.400.text")

@@ -129,6 +129,7 @@ func (s *Server) showRevision(c *fiber.Ctx) error {
 	}
 	v := s.view(c, s.t("revision.title", page.Title, commit.Revision.Short()), data)
 	v.NoIndex = true
+	v.Edit = s.revertLinks(c, p, rev, file.Data)
 	return s.render(c, status, "revision", v)
 }
 

@@ -83,11 +83,11 @@ func (s *Server) showDocument(c *fiber.Ctx) error {
 		// The page quotes its public URL, which may come from the request's
 		// host: the cache key holds that URL, so no host's can leak to another.
 		public := s.publicURL(c, cat.Config(), p.URL())
-		return s.renderCachedKey(c, cat, public, "service", func() (view, error) { return s.serviceView(c, cat, doc, public) })
+		return s.renderCachedKey(c, cat, public, "service", func() (view, error) { return s.withEditLinks(c, doc)(s.serviceView(c, cat, doc, public)) })
 	case content.KindStructure:
-		return s.renderCached(c, cat, "structure", func() (view, error) { return s.structureView(c, cat, doc) })
+		return s.renderCached(c, cat, "structure", func() (view, error) { return s.withEditLinks(c, doc)(s.structureView(c, cat, doc)) })
 	default:
-		return s.renderCached(c, cat, "page", func() (view, error) { return s.wikiView(c, cat, doc) })
+		return s.renderCached(c, cat, "page", func() (view, error) { return s.withEditLinks(c, doc)(s.wikiView(c, cat, doc)) })
 	}
 }
 

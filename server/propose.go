@@ -31,14 +31,21 @@ type proposeView struct {
 	MaxSummary   int
 }
 
-// proposalTarget finds the service or structure of a proposal route, and
-// its file at the catalogue's revision.
+// proposalTarget finds the page of a proposal route, and its file at the
+// catalogue's revision.
 func (s *Server) proposalTarget(c *fiber.Ctx) (*content.Document, []byte, error) {
-	doc, err := s.reportPage(c)
+	if s.cfg.Proposals == nil {
+		return nil, nil, fiber.ErrNotFound
+	}
+	p, err := pathParam(c)
 	if err != nil {
 		return nil, nil, err
 	}
 	cat := s.live.catalog()
+	doc, ok := cat.Doc(p)
+	if !ok {
+		return nil, nil, content.ErrNotFound
+	}
 	f, err := s.cfg.Store.ReadFile(c.UserContext(), cat.Revision(), doc.Path.File())
 	if err != nil {
 		return nil, nil, err

@@ -85,16 +85,35 @@ func (s *Server) routes() {
 	app.Post("/admin/import", s.requireAdmin, s.previewImport)
 	app.Post("/admin/import/confirmer", s.requireAdmin, s.confirmImport)
 	for _, kind := range content.Kinds {
-		base := "/" + string(kind) + "/:slug"
+		list, base := "/"+string(kind), "/"+string(kind)+"/:slug"
+		// Before base: "nouveau" is not a page.
+		app.Get(list+"/nouveau", s.requireSignedIn, s.showCreate(kind))
+		app.Post(list+"/nouveau", s.requireSignedIn, s.postCreate(kind))
+		app.Post(list+"/apercu", s.requireSignedIn, s.previewEdit)
 		app.Get(base, s.showDocument)
 		app.Get(base+"/historique", s.showHistory)
 		app.Get(base+"/revision/:rev", s.showRevision)
 		app.Get(base+"/diff", s.showDiff)
+		app.Get(base+"/modifier", s.requireSignedIn, s.showEdit)
+		app.Post(base+"/modifier", s.requireSignedIn, s.postEdit)
+		app.Post(base+"/apercu", s.requireSignedIn, s.previewEdit)
+		app.Post(base+"/presence", s.requireSignedIn, s.presenceBeat)
+		app.Get(base+"/renommer", s.requireSignedIn, s.showRename)
+		app.Post(base+"/renommer", s.requireSignedIn, s.postRename)
+		app.Get(base+"/supprimer", s.requireSignedIn, s.showDelete)
+		app.Post(base+"/supprimer", s.requireSignedIn, s.postDelete)
+		app.Post(base+"/revision/:rev/retablir", s.requireSignedIn, s.postRevert)
+		if kind != content.KindPage {
+			app.Post(base+"/verifier", s.requireSignedIn, s.postVerify)
+		}
 	}
 	for _, kind := range []content.Kind{content.KindService, content.KindStructure} {
 		base := "/" + string(kind) + "/:slug"
 		app.Get(base+"/signaler", s.showReport)
 		app.Post(base+"/signaler", s.sendReport)
+	}
+	for _, kind := range content.Kinds {
+		base := "/" + string(kind) + "/:slug"
 		app.Get(base+"/proposer", s.requireSignedIn, s.showPropose)
 		app.Post(base+"/proposer", s.requireSignedIn, s.sendPropose)
 	}

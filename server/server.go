@@ -100,6 +100,7 @@ type Server struct {
 	now      func() time.Time
 	paris    *time.Location
 	spam     *antiSpam
+	presence *presence
 	stop     context.CancelFunc
 	done     chan struct{}
 
@@ -138,6 +139,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if s.spam, err = newAntiSpam(s.secret); err != nil {
 		return nil, err
 	}
+	s.presence = newPresence()
 	s.renderer = content.NewRenderer()
 	if s.exports, err = newExports(); err != nil {
 		return nil, err

@@ -28,6 +28,8 @@ type view struct {
 	User        *accounts.User // nil: anonymous
 	Here        string         // the page's path, for the sign-in link to come back to
 	SignIn      bool           // whether signing in is possible at all
+	Edit        *editLinks     // the signed-in reader's editing actions on this page; nil for anonymous visitors
+	Flash       string         // a one-time notice after a write ("Modification enregistrée.")
 	csrf        func() string  // nil in a page kept in the shared cache
 	reviewable  func() int     // nil for anonymous visitors
 	look        *look
@@ -73,6 +75,7 @@ func (s *Server) viewAt(c *fiber.Ctx, cat *snapshot, title string, data any) vie
 		User:     s.currentUser(c),
 		Here:     strings.Clone(c.Path()),
 		SignIn:   s.cfg.Accounts != nil,
+		Flash:    s.takeFlash(c),
 		csrf:     func() string { return s.csrfToken(c) },
 	}
 	if v.User != nil {
@@ -112,13 +115,15 @@ func (s *Server) renderCached(c *fiber.Ctx, snap *snapshot, page string, build f
 // carries its ETag and a gzip copy, made once, and expires when what it
 // shows of the clock does ("ouvert maintenant", today's notices).
 func (s *Server) renderCachedKey(c *fiber.Ctx, snap *snapshot, name, page string, build func() (view, error)) error {
-	if s.currentUser(c) != nil {
-		// Signed-in pages show more (pro information, their name): never
-		// from or into the shared cache.
+	if s.currentUser(c) != nil || hasFlash(c) {
+		// Signed-in pages show more (pro information, their name), and a
+		// page with a notice is for one person: never from or into the
+		// shared cache.
 		v, err := build()
 		if err != nil {
 			return err
 		}
+		c.Set(fiber.HeaderCacheControl, "no-store")
 		return s.render(c, fiber.StatusOK, page, v)
 	}
 	key := string(snap.Revision()) + " " + name

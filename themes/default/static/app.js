@@ -13,7 +13,7 @@
   var status = document.getElementById("communes-etat");
   if (!input || !list || !status || !window.fetch) return;
 
-  var timer = null, asked = "", options = [], active = -1;
+  var timer = null, asked = "", options = [], found = [], active = -1;
 
   input.setAttribute("role", "combobox");
   input.setAttribute("aria-autocomplete", "list");
@@ -47,13 +47,19 @@
     else if (bottom > list.scrollTop + list.clientHeight) list.scrollTop = bottom - list.clientHeight;
   }
 
+  // choose takes a suggestion and tells the page which commune it is (the
+  // edit form fills the codes and coordinates from it).
   function choose(i) {
     input.value = options[i].textContent;
     asked = input.value.trim();
     close();
+    if (typeof window.CustomEvent === "function") {
+      input.dispatchEvent(new CustomEvent("commune-choisie", { detail: found[i] }));
+    }
   }
 
   function show(communes) {
+    found = communes;
     while (list.firstChild) list.removeChild(list.firstChild);
     options = communes.map(function (c, i) {
       var li = document.createElement("li");

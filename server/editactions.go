@@ -1,0 +1,234 @@
+package server
+
+import (
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/aiguillage/aiguillage/content"
+	"github.com/aiguillage/aiguillage/edit"
+	"github.com/aiguillage/aiguillage/editform"
+)
+
+// newState is the form of a page to create: empty, with the structure of
+// a new service taken from ?structure=.
+func (s *Server) newState(c *fiber.Ctx, kind content.Kind) *editState {
+	raw := "---\n"
+	if st := c.Query("structure"); kind == content.KindService && content.CheckSlug(st) == nil {
+		raw += "structure: " + st + "\n"
+	}
+	raw += "---\n"
+	return &editState{Path: content.Path(string(kind) + "/nouveau"), Create: true, Raw: []byte(raw), Source: kind == content.KindPage}
+}
+
+// mayCreate answers 403 unless the person may create a page of this kind
+// from raw: structures and guides are for administrators, a service for
+// the editors of its structure.
+func (s *Server) mayCreate(c *fiber.Ctx, kind content.Kind, raw []byte) error {
+	a := s.actor(c)
+	if a.Admin || (kind == content.KindService && edit.Allowed(a, string(kind)+"/nouveau.md", nil, raw)) {
+		return nil
+	}
+	return s.forbidden()
+}
+
+func (s *Server) showCreate(kind content.Kind) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		st := s.newState(c, kind)
+		if err := s.mayCreate(c, kind, st.Raw); err != nil {
+			return err
+		}
+		st.fromFile(kind) //nolint:errcheck // a fixed, valid template
+		return s.renderEdit(c, fiber.StatusOK, st)
+	}
+}
+
+func (s *Server) postCreate(kind content.Kind) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		st := s.newState(c, kind)
+		st.Posted, st.Slug = true, c.FormValue("_slug")
+		st.Summary, st.Body, st.Text = c.FormValue("_summary"), formText(c.FormValue("_body")), formText(c.FormValue("_source"))
+		st.Vals = editform.FromForm(editform.Fields(kind), func(k string) []string { return formValues(c, k) })
+		s.fillCommune(st)
+		raw, err := st.compose(kind)
+		if err != nil {
+			return s.unreadable(err)
+		}
+		if err := s.mayCreate(c, kind, raw); err != nil {
+			return err
+		}
+		p, err := content.NewPath(kind, st.Slug)
+		if err != nil {
+			st.SlugErr = s.t("edit.error.slug")
+		}
+		if c.FormValue("_action") == "preview" || st.SlugErr != "" {
+			st.Preview = true
+			return s.renderEdit(c, previewStatus(st), st)
+		}
+		res, err := s.editor.Create(c.UserContext(), s.actor(c), p, raw, st.Summary)
+		if errors.Is(err, edit.ErrExists) {
+			st.SlugErr = s.t("edit.error.exists")
+			return s.renderEdit(c, fiber.StatusConflict, st)
+		}
+		return s.answerWrite(c, st, res, err, "edit.created")
+	}
+}
+
+func previewStatus(st *editState) int {
+	if st.SlugErr != "" {
+		return fiber.StatusUnprocessableEntity
+	}
+	return fiber.StatusOK
+}
+
+// confirmView is a confirmation page: delete or rename.
+type confirmView struct {
+	Crumbs          []crumb
+	Paragraphs      []string
+	Action, PageURL string
+	Base            string
+	Rename          bool
+	Slug, SlugError string
+	Summary, Button string
+	Danger          bool
+	Errors          []formError
+}
+
+// loadForChange reads a page at the tip and checks the person may change it.
+func (s *Server) loadForChange(c *fiber.Ctx) (content.Path, edit.Draft, error) {
+	p, err := pathParam(c)
+	if err != nil {
+		return "", edit.Draft{}, err
+	}
+	d, err := s.editor.Load(c.UserContext(), p)
+	if err != nil {
+		return "", edit.Draft{}, err
+	}
+	return p, d, s.mayEdit(c, p, d.Raw)
+}
+
+func (s *Server) renderConfirm(c *fiber.Ctx, status int, p content.Path, base content.Revision, rename bool, cv confirmView) error {
+	title := s.pageTitle(&editState{Path: p})
+	cv.Crumbs = []crumb{kindCrumb(s, p.Kind()), {Label: title, URL: p.URL()}, {Label: s.t("edit.rename")}}
+	cv.PageURL, cv.Base, cv.Rename = p.URL(), string(base), rename
+	key := "edit.rename"
+	if !rename {
+		key, cv.Danger = "edit.delete", true
+		cv.Crumbs[2].Label = s.t("edit.delete")
+	}
+	cv.Action = p.URL() + map[bool]string{true: "/renommer", false: "/supprimer"}[rename]
+	cv.Paragraphs = []string{s.t(key + ".text")}
+	cv.Button = s.t(key + ".button")
+	if cv.SlugError != "" {
+		cv.Errors = []formError{{ID: "champ-slug", Message: cv.SlugError}}
+	}
+	v := s.view(c, s.t(key+".title", title), cv)
+	v.NoIndex = true
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return s.render(c, status, "confirm", v)
+}
+
+func (s *Server) showRename(c *fiber.Ctx) error {
+	p, d, err := s.loadForChange(c)
+	if err != nil {
+		return err
+	}
+	return s.renderConfirm(c, fiber.StatusOK, p, d.Revision, true, confirmView{Slug: p.Slug()})
+}
+
+func (s *Server) postRename(c *fiber.Ctx) error {
+	p, d, err := s.loadForChange(c)
+	if err != nil {
+		return err
+	}
+	cv := confirmView{Slug: c.FormValue("_slug"), Summary: c.FormValue("_summary")}
+	to, err := content.NewPath(p.Kind(), cv.Slug)
+	if err != nil {
+		cv.SlugError = s.t("edit.error.slug")
+		return s.renderConfirm(c, fiber.StatusUnprocessableEntity, p, d.Revision, true, cv)
+	}
+	base, err := revisionParam(c.FormValue("_base"))
+	if err != nil {
+		return err
+	}
+	res, err := s.editor.Rename(c.UserContext(), s.actor(c), p, to, base, cv.Summary)
+	if errors.Is(err, edit.ErrExists) {
+		cv.SlugError = s.t("edit.error.exists")
+		return s.renderConfirm(c, fiber.StatusConflict, p, d.Revision, true, cv)
+	}
+	return s.answerWrite(c, &editState{Path: p, Base: base}, res, err, "edit.renamed")
+}
+
+func (s *Server) showDelete(c *fiber.Ctx) error {
+	p, d, err := s.loadForChange(c)
+	if err != nil {
+		return err
+	}
+	return s.renderConfirm(c, fiber.StatusOK, p, d.Revision, false, confirmView{})
+}
+
+func (s *Server) postDelete(c *fiber.Ctx) error {
+	p, _, err := s.loadForChange(c)
+	if err != nil {
+		return err
+	}
+	base, err := revisionParam(c.FormValue("_base"))
+	if err != nil {
+		return err
+	}
+	res, err := s.editor.Delete(c.UserContext(), s.actor(c), p, base, c.FormValue("_summary"))
+	if err != nil {
+		return s.answerWrite(c, &editState{Path: p, Base: base}, res, err, "")
+	}
+	s.setFlash(c, s.t("edit.deleted"))
+	return c.Redirect(kindCrumb(s, p.Kind()).URL, fiber.StatusSeeOther)
+}
+
+// postRevert writes a page back as it was at a revision, as a new commit.
+func (s *Server) postRevert(c *fiber.Ctx) error {
+	p, err := pathParam(c)
+	if err != nil {
+		return err
+	}
+	rev, err := revisionParam(c.Params("rev"))
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	old, err := s.cfg.Store.ReadFile(ctx, rev, p.File())
+	if err != nil {
+		return err
+	}
+	// The right to revert is the right to write the old text over the
+	// current one (or to restore a deleted page).
+	var cur []byte
+	if d, err := s.editor.Load(ctx, p); err == nil {
+		cur = d.Raw
+	}
+	if !edit.Allowed(s.actor(c), p.File(), cur, old.Data) {
+		return s.forbidden()
+	}
+	res, err := s.editor.Revert(ctx, s.actor(c), p, rev, c.FormValue("_summary"))
+	if err != nil {
+		return err
+	}
+	when := rev.Short()
+	if cm, err := s.cfg.Store.CommitInfo(ctx, rev); err == nil {
+		when = s.cfg.Theme.Messages().DateTime(cm.When.In(s.paris))
+	}
+	s.setFlash(c, s.t("edit.reverted", when))
+	return c.Redirect(res.Path.URL(), fiber.StatusSeeOther)
+}
+
+// postVerify records that someone responsible confirms the page is right.
+func (s *Server) postVerify(c *fiber.Ctx) error {
+	p, _, err := s.loadForChange(c)
+	if err != nil {
+		return err
+	}
+	if _, err := s.editor.Verify(c.UserContext(), s.actor(c), p, ""); err != nil {
+		return err
+	}
+	s.setFlash(c, s.t("edit.verified"))
+	return c.Redirect(p.URL(), fiber.StatusSeeOther)
+}
