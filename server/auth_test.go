@@ -112,12 +112,19 @@ func TestSignInRateLimit(t *testing.T) {
 	contains(t, "rate limited", r.body, "Trop de tentatives")
 	wantStatus(t, "another e-mail", signIn("autre@example.org", password, "198.51.100.7"), http.StatusSeeOther)
 
-	// Per address (the client's, read behind the trusted proxy): 20 attempts.
-	for i := range 20 {
+	// Per address (the client's, read behind the trusted proxy): 30 failures.
+	for i := range 30 {
 		signIn("x"+string(rune('a'+i))+"@example.org", "mauvais mot de passe", "192.0.2.1")
 	}
 	wantStatus(t, "address limited", signIn("autre@example.org", password, "192.0.2.1"), http.StatusTooManyRequests)
 	wantStatus(t, "another address", signIn("autre@example.org", password, "192.0.2.2"), http.StatusSeeOther)
+
+	// Successes do not count: a whole office signs in from one address.
+	for i := range 35 {
+		if r := signIn("autre@example.org", password, "192.0.2.3"); r.status != http.StatusSeeOther {
+			t.Fatalf("sign-in %d from one address: status %d", i+1, r.status)
+		}
+	}
 }
 
 // An address in X-Forwarded-For is ignored unless the connection comes
@@ -127,12 +134,12 @@ func TestSignInRateLimitIgnoresUntrustedForwardedFor(t *testing.T) {
 	f := newFixture(t, options{accounts: true, noSearch: true})
 	cl := f.anonymous()
 	var last response
-	for i := range 21 {
+	for i := range 31 {
 		cl.get("/connexion")
 		last = cl.post("/connexion", url.Values{"email": {"x" + string(rune('a'+i)) + "@example.org"}, "password": {"mauvais mot de passe"}},
 			"X-Forwarded-For", "192.0.2."+string(rune('1'+i%9)))
 	}
-	wantStatus(t, "21st attempt", last, http.StatusTooManyRequests)
+	wantStatus(t, "31st attempt", last, http.StatusTooManyRequests)
 }
 
 func TestSignInSafeReturn(t *testing.T) {

@@ -10,8 +10,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// limiter counts events per key in a sliding window, in memory: sign-in
-// attempts per address and failures per e-mail. Memory is bounded: old
+// limiter counts events per key in a sliding window, in memory: failed
+// sign-ins per address and per e-mail. Memory is bounded: old
 // keys are swept when the table grows.
 type limiter struct {
 	mu     sync.Mutex
@@ -123,4 +123,12 @@ func (s *Server) clientIP(c *fiber.Ctx) string {
 		}
 	}
 	return remote.Unmap().String()
+}
+
+// truncate cuts s to at most n bytes.
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
 }

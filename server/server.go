@@ -106,7 +106,7 @@ type Server struct {
 
 	secret      []byte
 	proxies     []netip.Prefix
-	signinIP    *limiter // sign-in attempts per client address
+	signinIP    *limiter // failed sign-ins per client address
 	signinEmail *limiter // failed sign-ins per e-mail
 }
 

@@ -1,6 +1,7 @@
 package themes_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -8,6 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/aiguillage/aiguillage/accounts"
 	"github.com/aiguillage/aiguillage/themes"
 )
 
@@ -110,7 +112,46 @@ func TestAccountPagesAxe(t *testing.T) {
 					t.Errorf("account form error %q", got)
 				}
 				checkAxe(t, ctx, "account with an error")
+
+				// The pages of an invitation link and of a reset link.
+				for _, link := range e.links(t, fmt.Sprintf("invite-%s-%d@example.org", theme, width)) {
+					ctx := e.privateTab(t, width)
+					navigate(t, ctx, e.url(theme, link))
+					if !eval[bool](t, ctx, `!!document.getElementById('new_password')`) {
+						t.Fatalf("%s: no password form", link)
+					}
+					checkAxe(t, ctx, link)
+					if width == 360 {
+						checkReflow(t, ctx, link, int(width))
+					}
+				}
 			})
 		}
 	}
+}
+
+// links makes an invitation link for email and a reset link of a new
+// account, and returns their paths.
+func (e *env) links(t *testing.T, email string) []string {
+	t.Helper()
+	ctx := context.Background()
+	admin, err := e.accounts.UserByEmail(ctx, adminEmail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv, err := e.accounts.CreateInvitation(ctx, admin, accounts.Invitation{Email: email, Role: accounts.RoleEditor, Structures: []string{"ccas-cluny"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A reset ends the earlier links of its account: one account per call.
+	u, err := e.accounts.CreateUser(ctx, accounts.NewUser{Email: "reset-" + email, Name: "Réinitialisé",
+		Role: accounts.RoleAgent, Password: browserPassword})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reset, err := e.accounts.CreateReset(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []string{"/invitation/" + inv, "/mot-de-passe/" + reset}
 }
