@@ -191,7 +191,7 @@ func TestSplitRefusesWhatTheFormCannotEdit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.Set("nom", "Nouveau")
+	f.Apply(editform.Fields(content.KindService), editform.Values{"nom": {"Nouveau"}})
 	out, _ := f.Bytes()
 	if string(out) != "---\nnom: Nouveau\n---\ncorps\n" {
 		t.Errorf("got %q", out)

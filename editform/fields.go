@@ -137,17 +137,6 @@ func Fields(kind content.Kind) []Field {
 	return nil
 }
 
-// Sections returns the sections of a kind's form, in display order.
-func Sections(kind content.Kind) []string {
-	var out []string
-	for _, f := range Fields(kind) {
-		if len(out) == 0 || out[len(out)-1] != f.Section {
-			out = append(out, f.Section)
-		}
-	}
-	return out
-}
-
 // Lookup returns the field of a kind's form with the given key.
 func Lookup(kind content.Kind, key string) (Field, bool) {
 	for _, f := range Fields(kind) {

@@ -98,20 +98,6 @@ func (f *File) Bytes() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// Get returns the scalar value of a key ("nom", "pro.notes"), empty when
-// absent or not a scalar.
-func (f *File) Get(key string) string {
-	if n := f.lookup(key); n != nil && n.Kind == yaml.ScalarNode {
-		return n.Value
-	}
-	return ""
-}
-
-// Set writes a scalar value, keeping the key's place and comments.
-func (f *File) Set(key, value string) {
-	f.set(key, []string{value}, Field{Key: key, Input: Text}, nil)
-}
-
 // lookup returns the value node of a key, nil when absent.
 func (f *File) lookup(key string) *yaml.Node {
 	m := f.root

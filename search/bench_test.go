@@ -275,3 +275,79 @@ func BenchmarkSync(b *testing.B) {
 		b.Fatal(err)
 	}
 }
+
+// deskQueries are bench/run.sh's 48 searches over HTTP: eight desk
+// queries (a typo included) around six communes, radius 10, 20 or 30 km.
+func deskQueries() []Query {
+	var qs []Query
+	i := 0
+	for _, text := range []string{"aide alimentaire", "domiciliation sdf", "rsa", "surendetement",
+		"hebergment urgence", "permis de conduire", "mdph", "colis"} {
+		for _, commune := range []string{"71137", "71270", "51454", "35238", "74010", "92050"} {
+			qs = append(qs, Query{Text: text, Commune: commune, RayonKm: float64((i%3 + 1) * 10)})
+			i++
+		}
+	}
+	return qs
+}
+
+// BenchmarkSearchDesk runs bench/run.sh's searches in process, one at a
+// time: what a search costs the server before HTTP and JSON.
+func BenchmarkSearchDesk(b *testing.B) {
+	ix := benchIndex(b)
+	defer ix.Close()
+	qs := deskQueries()
+	ctx := context.Background()
+	for _, q := range qs { // warm the caches
+		if _, err := ix.Search(ctx, q); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("single", func(b *testing.B) {
+		lat := make([]time.Duration, 0, b.N)
+		cpu0 := cpuTime()
+		for i := 0; i < b.N; i++ {
+			start := time.Now()
+			if _, err := ix.Search(ctx, qs[i%len(qs)]); err != nil {
+				b.Fatal(err)
+			}
+			lat = append(lat, time.Since(start))
+		}
+		reportLatencies(b, lat, cpu0)
+	})
+}
+
+// BenchmarkDocTable measures what the first search after a change pays to
+// build the document table of the new snapshot: "cold" reads every
+// segment's IDs (a new index, or a merge that rewrote every segment),
+// "warm" reuses them (the common case: one new small segment).
+func BenchmarkDocTable(b *testing.B) {
+	ix := benchIndex(b)
+	defer ix.Close()
+	snap, err := ix.snapshot()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer snap.Close()
+	st := ix.state.Load()
+	b.Run("cold", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			var ts tables
+			if _, err := ts.build(snap, st); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("warm", func(b *testing.B) {
+		var ts tables
+		if _, err := ts.build(snap, st); err != nil {
+			b.Fatal(err)
+		}
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			if _, err := ts.build(snap, st); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

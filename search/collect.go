@@ -19,18 +19,18 @@ type match struct {
 	score float64
 }
 
-// matches returns the documents matching p within the location of c (all
+// matches appends to ms the documents matching p within the location of c (all
 // of them when c is nil), scored by text, and the docTable their numbers
 // refer to. Only the documents of the location are scored: the text
 // searcher is advanced from one to the next.
 func (ix *Index) matches(ctx context.Context, st *state, p parsedText, c *territory.Commune,
-	rayonKm float64) ([]match, *docTable, error) {
+	rayonKm float64, ms []match) ([]match, *docTable, error) {
 	snap, err := ix.snapshot()
 	if err != nil {
 		return nil, nil, err
 	}
 	defer snap.Close()
-	tab, err := ix.tables.table(snap, st)
+	tab, err := ix.tables.table(snap, st, ix.cfg.Log)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -40,10 +40,9 @@ func (ix *Index) matches(ctx context.Context, st *state, p parsedText, c *territ
 		defer bitsets.Put(set)
 		loc = tab.locate(*c, rayonKm, set)
 	}
-	var ms []match
 	if len(p.concepts) == 0 {
-		ms = browse(tab, loc)
-	} else if ms, err = ix.scored(ctx, snap, p, loc); err != nil {
+		ms = browse(tab, loc, ms)
+	} else if ms, err = ix.scored(ctx, snap, p, loc, ms); err != nil {
 		return nil, nil, err
 	}
 	if len(ms) > maxCandidates {
@@ -81,15 +80,13 @@ func (ix *Index) snapshot() (*scorch.IndexSnapshot, error) {
 }
 
 // browse lists the documents of loc (every document when nil), unscored.
-func browse(tab *docTable, loc *bitset) []match {
+func browse(tab *docTable, loc *bitset, ms []match) []match {
 	if loc == nil {
-		ms := make([]match, len(tab.all))
-		for i, n := range tab.all {
-			ms[i].n = n
+		for _, n := range tab.all {
+			ms = append(ms, match{n: n})
 		}
 		return ms
 	}
-	var ms []match
 	for n := loc.next(0); n >= 0; n = loc.next(uint32(n) + 1) {
 		if tab.metas[n] != nil {
 			ms = append(ms, match{n: uint32(n)})
@@ -104,7 +101,8 @@ const ctxCheckEvery = 1024
 
 // scored runs the text query of p on snap and returns its matches within
 // loc (everywhere when nil), with their text scores (see conceptScores).
-func (ix *Index) scored(ctx context.Context, snap *scorch.IndexSnapshot, p parsedText, loc *bitset) ([]match, error) {
+func (ix *Index) scored(ctx context.Context, snap *scorch.IndexSnapshot, p parsedText, loc *bitset,
+	ms []match) ([]match, error) {
 	tq, owner := textQuery(p)
 	// bleve's collector tells its searchers the scoring model this way.
 	sctx := context.WithValue(ctx, bsearch.GetScoringModelCallbackKey, bsearch.GetScoringModelCallbackFn(ix.scoringModel))
@@ -115,7 +113,6 @@ func (ix *Index) scored(ctx context.Context, snap *scorch.IndexSnapshot, p parse
 	defer s.Close()
 	sc := &bsearch.SearchContext{DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize()+1, 0), IndexReader: snap}
 	buf := make([]float64, len(p.concepts))
-	var ms []match
 	add := func(dm *bsearch.DocumentMatch, n uint64) {
 		score := dm.Score
 		if dm.ScoreBreakdown != nil {

@@ -95,7 +95,7 @@ func sameMatches(t testing.TB, ix *Index, text, commune string, rayon float64) i
 	st := ix.state.Load()
 	p := ix.parseText(text, st)
 	want := referenceMatches(t, ix, p, c, rayon)
-	ms, tab, err := ix.matches(context.Background(), st, p, &c, rayon)
+	ms, tab, err := ix.matches(context.Background(), st, p, &c, rayon, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -44,8 +44,21 @@ type word struct {
 	start, end int
 }
 
+// wordBuf is the working memory of analyze, reused between excerpts.
+type wordBuf struct {
+	spans []span
+	words []word
+}
+
+var wordBufs = sync.Pool{New: func() any { return new(wordBuf) }}
+
 // analyze returns the words of text that the analyzer keeps.
 func (w *wordTerms) analyze(text string) []word {
+	return w.analyzeInto(text, &wordBuf{})
+}
+
+// analyzeInto is analyze with buf's memory; the words returned are buf's.
+func (w *wordTerms) analyzeInto(text string, buf *wordBuf) []word {
 	if w.tok == nil {
 		toks := w.a.Analyze([]byte(text))
 		out := make([]word, len(toks))
@@ -54,14 +67,15 @@ func (w *wordTerms) analyze(text string) []word {
 		}
 		return out
 	}
-	spans, ok := splitWords(text, make([]span, 0, len(text)/6))
+	spans, ok := splitWords(text, buf.spans[:0])
+	buf.spans = spans
 	if !ok {
 		spans = spans[:0]
 		for _, t := range w.tok.Tokenize([]byte(text)) {
 			spans = append(spans, span{t.Start, t.End})
 		}
 	}
-	out := make([]word, 0, len(spans))
+	out := buf.words[:0]
 	var missed []span
 	w.mu.RLock()
 	for _, sp := range spans {
@@ -75,6 +89,7 @@ func (w *wordTerms) analyze(text string) []word {
 		}
 	}
 	w.mu.RUnlock()
+	buf.words = out
 	if missed == nil {
 		return out
 	}
@@ -131,7 +146,9 @@ func excerpt(text string, a *wordTerms, marks map[string]bool, phrases [][]strin
 	}
 	var hits []word
 	if len(marks)+len(phrases) > 0 {
-		toks := a.analyze(text)
+		buf := wordBufs.Get().(*wordBuf)
+		defer wordBufs.Put(buf)
+		toks := a.analyzeInto(text, buf)
 		for i := 0; i < len(toks); i++ {
 			if marks[toks[i].term] {
 				hits = append(hits, toks[i])

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aiguillage/aiguillage/content"
@@ -102,74 +103,95 @@ func (f *filters) apply(c *candidate, oc *openCache, now time.Time) {
 	fail(dimOuvert, !f.ouvert || c.ouvert == ouvertOpen)
 }
 
+// facetKeys are the facets, in the order of facetCounts' maps.
+var facetKeys = [...]string{facetThematique, facetGroupe, facetPublic, facetType, facetFrais, facetMode,
+	facetReseau, facetOuvert, facetKind}
+
+// facetCounts holds one counter map per facet (same order as facetKeys),
+// reused from search to search: cleared maps keep their room.
+type facetCounts [len(facetKeys)]map[string]int
+
+var facetCountsPool = sync.Pool{New: func() any {
+	var c facetCounts
+	for i := range c {
+		c[i] = map[string]int{}
+	}
+	return &c
+}}
+
 // facets counts, for each facet, the candidates that pass every filter
 // but the facet's own.
 func (f *filters) facets(cs []candidate, l labels) map[string][]FacetValue {
-	counts := map[string]map[string]int{}
-	add := func(key string, vs ...string) {
-		m := counts[key]
-		if m == nil {
-			m = map[string]int{}
-			counts[key] = m
+	counts := facetCountsPool.Get().(*facetCounts)
+	defer func() {
+		for _, m := range counts {
+			clear(m)
 		}
+		facetCountsPool.Put(counts)
+	}()
+	them, groupe, public, typ, frais, mode, reseau, ouvert, kind := counts[0], counts[1], counts[2],
+		counts[3], counts[4], counts[5], counts[6], counts[7], counts[8]
+	add := func(m map[string]int, vs []string) {
 		for _, v := range vs {
 			m[v]++
 		}
 	}
-	for _, c := range cs {
+	for i := range cs {
+		c := &cs[i]
 		m := c.m
 		ok := func(d int) bool { return c.fails&^(1<<d) == 0 }
 		if ok(dimKind) {
-			add(facetKind, string(m.Kind))
+			kind[string(m.Kind)]++
 		}
 		if m.Kind == content.KindPage {
 			continue
 		}
 		if ok(dimOuvert) {
-			add(facetOuvert, c.ouvert)
+			ouvert[c.ouvert]++
 		}
 		if ok(dimReseau) {
-			add(facetReseau, m.Reseaux...)
+			add(reseau, m.Reseaux)
 		}
 		if m.Kind != content.KindService {
 			continue
 		}
 		if ok(dimThem) {
-			add(facetThematique, m.Thematiques...)
-			add(facetGroupe, m.Groupes...)
+			add(them, m.Thematiques)
+			add(groupe, m.Groupes)
 		}
 		if ok(dimPublic) {
-			add(facetPublic, m.Publics...)
+			add(public, m.Publics)
 		}
 		if ok(dimType) {
-			add(facetType, m.Types...)
+			add(typ, m.Types)
 		}
 		if ok(dimFrais) {
-			add(facetFrais, m.Frais...)
+			add(frais, m.Frais)
 		}
 		if ok(dimMode) {
-			add(facetMode, m.Modes...)
+			add(mode, m.Modes)
 		}
 	}
-	selected := map[string]map[string]bool{
-		facetThematique: f.them, facetGroupe: f.them, facetPublic: f.publics, facetType: f.types,
-		facetFrais: f.frais, facetMode: f.modes, facetReseau: f.reseaux, facetKind: f.kinds,
-		facetOuvert: map[string]bool{ouvertOpen: f.ouvert},
-	}
-	out := make(map[string][]FacetValue, len(selected))
-	for key, sel := range selected {
-		vals := make([]FacetValue, 0, len(counts[key]))
-		for v, n := range counts[key] {
-			vals = append(vals, FacetValue{Value: v, Label: l.facetLabel(key, v), Count: n, Selected: sel[v]})
+	selected := [len(facetKeys)]map[string]bool{f.them, f.them, f.publics, f.types, f.frais, f.modes,
+		f.reseaux, {ouvertOpen: f.ouvert}, f.kinds}
+	out := make(map[string][]FacetValue, len(facetKeys))
+	for i, key := range facetKeys {
+		sel, n := selected[i], counts[i]
+		vals := make([]FacetValue, 0, len(n)+len(sel))
+		for v, c := range n {
+			vals = append(vals, FacetValue{Value: v, Label: l.facetLabel(key, v), Count: c, Selected: sel[v]})
 		}
 		for v, on := range sel {
-			if on && counts[key][v] == 0 && (key != facetGroupe || !strings.Contains(v, "--")) &&
+			if on && n[v] == 0 && (key != facetGroupe || !strings.Contains(v, "--")) &&
 				(key != facetThematique || strings.Contains(v, "--")) {
 				vals = append(vals, FacetValue{Value: v, Label: l.facetLabel(key, v), Selected: true})
 			}
 		}
 		slices.SortFunc(vals, func(a, b FacetValue) int {
-			return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Label, b.Label))
+			if a.Count != b.Count {
+				return cmp.Compare(b.Count, a.Count)
+			}
+			return strings.Compare(a.Label, b.Label)
 		})
 		out[key] = vals
 	}

@@ -2,6 +2,7 @@ package search
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aiguillage/aiguillage/content"
@@ -26,22 +27,49 @@ const (
 // holidays, dated closures or minute boundaries without a second exact
 // pass anyway, and the exact pass alone costs well under a microsecond
 // per candidate once the hours are parsed.
+//
+// Within a minute a value's state cannot change (the evaluator reads the
+// clock to the minute), and a search evaluates hundreds of candidates at
+// the same instant, most of them sharing a few values: each parsed value
+// keeps the state of the last minute it was evaluated at.
 type openCache struct {
-	m sync.Map // string → *content.OpeningHours (nil: unparseable)
+	m sync.Map // string → *openEntry
+}
+
+// openEntry is a parsed value (h nil: unparseable) and its last state,
+// packed as minute<<2 | state.
+type openEntry struct {
+	h    *content.OpeningHours
+	last atomic.Uint64
 }
 
 func newOpenCache() *openCache { return &openCache{} }
 
-func (c *openCache) parse(s string) *content.OpeningHours {
+func (c *openCache) entry(s string) *openEntry {
 	if v, ok := c.m.Load(s); ok {
-		return v.(*content.OpeningHours)
+		return v.(*openEntry)
 	}
 	h, err := content.ParseOpeningHours(s)
 	if err != nil {
 		h = nil
 	}
-	c.m.Store(s, h)
-	return h
+	e := &openEntry{h: h}
+	v, _ := c.m.LoadOrStore(s, e)
+	return v.(*openEntry)
+}
+
+// stateAt returns the state of the entry's hours at t, through the memo
+// of the last minute.
+func (e *openEntry) stateAt(t time.Time) content.OpenState {
+	minute := uint64(t.Unix()/60) + 1 // 0: never evaluated
+	if v := e.last.Load(); v>>2 == minute {
+		return content.OpenState(v & 3)
+	}
+	st := e.h.StateAt(t, content.IsFrenchHoliday)
+	if uint64(st) <= 3 {
+		e.last.Store(minute<<2 | uint64(st))
+	}
+	return st
 }
 
 // state says whether the document m describes is open at t (already in
@@ -60,11 +88,11 @@ func (c *openCache) state(m *meta, t time.Time) string {
 	if value == "" {
 		return ouvertUnknown
 	}
-	h := c.parse(value)
-	if h == nil {
+	e := c.entry(value)
+	if e.h == nil {
 		return ouvertUnknown
 	}
-	switch h.StateAt(t, content.IsFrenchHoliday) {
+	switch e.stateAt(t) {
 	case content.Open:
 		return ouvertOpen
 	case content.Closed:

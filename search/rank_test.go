@@ -12,8 +12,8 @@ import (
 // sort, ties included.
 func TestSortTop(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	byScore := func(a, b *candidate) int { return cmp.Compare(b.score, a.score) }
-	byID := func(a, b *candidate) int { return cmp.Compare(a.id, b.id) }
+	byScore := func(a, b candidate) int { return cmp.Compare(b.score, a.score) }
+	byID := func(a, b candidate) int { return cmp.Compare(a.id, b.id) }
 	for round := 0; round < 300; round++ {
 		n := rng.IntN(200)
 		cs := make([]candidate, n)
@@ -22,7 +22,7 @@ func TestSortTop(t *testing.T) {
 		}
 		rng.Shuffle(n, func(i, j int) { cs[i], cs[j] = cs[j], cs[i] })
 		full := slices.Clone(cs)
-		slices.SortFunc(full, func(a, b candidate) int { return cmp.Or(byScore(&a, &b), byID(&a, &b)) })
+		slices.SortFunc(full, func(a, b candidate) int { return cmp.Or(byScore(a, b), byID(a, b)) })
 		k := rng.IntN(n + 5)
 		sortTop(cs, k, byScore, byID)
 		k = min(k, n)

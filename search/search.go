@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aiguillage/aiguillage/content"
@@ -91,12 +92,15 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	if c, ok := ix.resolveCommune(q.Commune); ok {
 		res.Commune = &c
 	}
-	ms, tab, err := ix.matches(ctx, st, p, res.Commune, q.RayonKm)
+	sc := scratches.Get().(*scratch)
+	defer sc.put()
+	ms, tab, err := ix.matches(ctx, st, p, res.Commune, q.RayonKm, sc.ms[:0])
+	sc.ms = ms
 	if err != nil {
 		return nil, fmt.Errorf("search: %q: %w", q.Text, err)
 	}
 	now := ix.cfg.Now().In(ix.paris)
-	cands := make([]candidate, 0, len(ms))
+	cands := sc.cands[:0]
 	for _, mt := range ms {
 		m := tab.metas[mt.n]
 		if m == nil || (!q.IncludeInactive && m.inactive()) {
@@ -113,12 +117,13 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 		}
 		cands = append(cands, c)
 	}
+	sc.cands = cands
 	f := newFilters(&q)
 	for i := range cands {
 		f.apply(&cands[i], ix.open, now)
 	}
 	res.Facets = f.facets(cands, ix.labels())
-	kept := cands[:0:0]
+	kept := cands[:0] // in place: facets are counted
 	for _, c := range cands {
 		if c.fails == 0 {
 			kept = append(kept, c)
@@ -137,13 +142,27 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	return res, nil
 }
 
+// scratch is a search's working memory, reused by later searches.
+type scratch struct {
+	ms    []match
+	cands []candidate
+}
+
+var scratches = sync.Pool{New: func() any { return new(scratch) }}
+
+// put returns sc to the pool, without the metas it points to.
+func (sc *scratch) put() {
+	clear(sc.cands[:cap(sc.cands)])
+	scratches.Put(sc)
+}
+
 // rank puts the first k candidates, in order, at the start of cs: by
 // distance or date when asked; else by text score times the distance
 // decay; browsing (no text) sorts by distance when a commune is given, by
 // name otherwise. Ties end on the name and the ID, so the order is total
 // and the same as a full sort's.
 func (ix *Index) rank(cs []candidate, k int, q *Query, c *territory.Commune, scored bool) {
-	byDist := func(a, b *candidate) int {
+	byDist := func(a, b candidate) int {
 		switch {
 		case a.dist < 0 && b.dist >= 0:
 			return 1
@@ -152,14 +171,14 @@ func (ix *Index) rank(cs []candidate, k int, q *Query, c *territory.Commune, sco
 		}
 		return cmp.Compare(a.dist, b.dist)
 	}
-	byName := func(a, b *candidate) int {
+	byName := func(a, b candidate) int {
 		if c := strings.Compare(a.m.Sort, b.m.Sort); c != 0 {
 			return c
 		}
 		return strings.Compare(a.id, b.id)
 	}
-	byScore := func(a, b *candidate) int { return cmp.Compare(b.score, a.score) }
-	byDate := func(a, b *candidate) int { return strings.Compare(b.m.VerifieLe, a.m.VerifieLe) }
+	byScore := func(a, b candidate) int { return cmp.Compare(b.score, a.score) }
+	byDate := func(a, b candidate) int { return strings.Compare(b.m.VerifieLe, a.m.VerifieLe) }
 	switch {
 	case q.Sort == SortDistance:
 		sortTop(cs, k, byDist, byScore, byName)
@@ -184,8 +203,8 @@ func (ix *Index) rank(cs []candidate, k int, q *Query, c *territory.Commune, sco
 // any order. A page of results needs its k candidates out of hundreds:
 // they are selected by insertion, each other candidate costing one
 // comparison with the k-th.
-func sortTop(cs []candidate, k int, keys ...func(a, b *candidate) int) {
-	less := func(a, b *candidate) bool {
+func sortTop(cs []candidate, k int, keys ...func(a, b candidate) int) {
+	less := func(a, b candidate) bool {
 		for _, key := range keys {
 			if c := key(a, b); c != 0 {
 				return c < 0
@@ -199,9 +218,9 @@ func sortTop(cs []candidate, k int, keys ...func(a, b *candidate) int) {
 	if 4*k >= len(cs) {
 		slices.SortFunc(cs, func(a, b candidate) int {
 			switch {
-			case less(&a, &b):
+			case less(a, b):
 				return -1
-			case less(&b, &a):
+			case less(b, a):
 				return 1
 			}
 			return 0
@@ -211,21 +230,21 @@ func sortTop(cs []candidate, k int, keys ...func(a, b *candidate) int) {
 	top := cs[:k]
 	slices.SortFunc(top, func(a, b candidate) int {
 		switch {
-		case less(&a, &b):
+		case less(a, b):
 			return -1
-		case less(&b, &a):
+		case less(b, a):
 			return 1
 		}
 		return 0
 	})
 	for i := k; i < len(cs); i++ {
-		if !less(&cs[i], &top[k-1]) {
+		if !less(cs[i], top[k-1]) {
 			continue
 		}
 		x := cs[i]
 		cs[i] = top[k-1]
 		j := k - 1
-		for ; j > 0 && less(&x, &top[j-1]); j-- {
+		for ; j > 0 && less(x, top[j-1]); j-- {
 			top[j] = top[j-1]
 		}
 		top[j] = x

@@ -2,10 +2,12 @@ package search
 
 import (
 	"fmt"
+	"log/slog"
 	"math"
 	"math/bits"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
 
@@ -37,6 +39,7 @@ type docTable struct {
 	rough map[cellKey][]uint32
 	zones map[string][]uint32 // by upper-cased zone_eligibilite code
 	pages []uint32
+	read  int // segments whose IDs the build read (the others' were known)
 }
 
 // cellKey is a grid cell: fine cells of 0.1°, rough cells of 1° (see geo.go).
@@ -58,7 +61,7 @@ type idSegment interface {
 }
 
 // table returns the docTable of snap and st, building it if needed.
-func (ts *tables) table(snap *scorch.IndexSnapshot, st *state) (*docTable, error) {
+func (ts *tables) table(snap *scorch.IndexSnapshot, st *state, log *slog.Logger) (*docTable, error) {
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
 	for _, t := range ts.recent {
@@ -66,11 +69,14 @@ func (ts *tables) table(snap *scorch.IndexSnapshot, st *state) (*docTable, error
 			return t, nil
 		}
 	}
+	start := time.Now()
 	t, err := ts.build(snap, st)
 	if err != nil {
 		return nil, err
 	}
 	ts.recent[1], ts.recent[0] = ts.recent[0], t
+	log.Debug("search document table built", "documents", len(t.all), "segments", len(ts.segIDs),
+		"segments_read", t.read, "took_us", time.Since(start).Microseconds())
 	return t, nil
 }
 
@@ -94,6 +100,7 @@ func (ts *tables) build(snap *scorch.IndexSnapshot, st *state) (*docTable, error
 			if ids, err = readIDs(seg); err != nil {
 				return nil, err
 			}
+			t.read++
 		}
 		segIDs[seg] = ids
 		base := len(t.ids)

@@ -110,12 +110,7 @@ func (s *Server) postEdit(c *fiber.Ctx) error {
 func (s *Server) readEditForm(c *fiber.Ctx, p content.Path) (*editState, error) {
 	st := &editState{Path: p, Posted: true, Source: c.FormValue("_mode") == "source" || p.Kind() == content.KindPage,
 		Summary: strings.TrimSpace(c.FormValue("_summary")), Body: formText(c.FormValue("_body")), Text: formText(c.FormValue("_source"))}
-	form, err := c.MultipartForm()
-	if err == nil {
-		st.Vals = editform.FromForm(editform.Fields(p.Kind()), func(k string) []string { return form.Value[k] })
-	} else {
-		st.Vals = editform.FromForm(editform.Fields(p.Kind()), func(k string) []string { return formValues(c, k) })
-	}
+	st.Vals = editform.FromForm(editform.Fields(p.Kind()), func(k string) []string { return formValues(c, k) })
 	ctx := c.UserContext()
 	base, err := revisionParam(c.FormValue("_base"))
 	if err == nil {

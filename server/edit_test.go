@@ -1,7 +1,9 @@
 package server_test
 
 import (
+	"bufio"
 	"context"
+	"fmt"
 	"html"
 	"io"
 	"net"
@@ -288,6 +290,9 @@ func TestEditCreateRenameDeleteRevertVerify(t *testing.T) {
 	if r.status != http.StatusSeeOther || r.header.Get("Location") != "/services/permanence-habitat-cluny" {
 		t.Fatalf("rename: %d %s\n%s", r.status, r.header.Get("Location"), r.body)
 	}
+	if cm := f.lastCommit("services/permanence-habitat-cluny.md"); cm.Author.Name != "Nom camille" {
+		t.Errorf("renamed by %q", cm.Author.Name)
+	}
 	f.refresh()
 	if r := f.get("/services/permanence-logement-cluny"); r.status != http.StatusMovedPermanently || r.header.Get("Location") != "/services/permanence-habitat-cluny" {
 		t.Errorf("old path: %d", r.status)
@@ -300,6 +305,9 @@ func TestEditCreateRenameDeleteRevertVerify(t *testing.T) {
 		t.Fatalf("verify: %d\n%s", r.status, r.body)
 	}
 	contains(t, "verified", f.file("services/epicerie-sociale-cluny.md"), "verifie_le: 2026-11-24")
+	if cm := f.lastCommit("services/epicerie-sociale-cluny.md"); cm.Author.Name != "Nom camille" {
+		t.Errorf("verified by %q", cm.Author.Name)
+	}
 
 	// Delete with confirmation, then revert from history.
 	before := f.lastCommit("services/epicerie-sociale-cluny.md")
@@ -307,6 +315,9 @@ func TestEditCreateRenameDeleteRevertVerify(t *testing.T) {
 	r = ed.post(epicerieURL+"/supprimer", dv)
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("delete: %d\n%s", r.status, r.body)
+	}
+	if cm := f.lastCommit("services/epicerie-sociale-cluny.md"); cm.Author.Name != "Nom camille" || len(cm.Files) != 1 {
+		t.Errorf("deleted by %q: %v", cm.Author.Name, cm.Files)
 	}
 	f.refresh()
 	if r := f.get(epicerieURL); r.status != http.StatusNotFound {
@@ -425,6 +436,10 @@ func TestEditLinksFollowRights(t *testing.T) {
 	rev := f.lastCommit("services/epicerie-sociale-cluny.md").Revision
 	contains(t, "revision page", ed.get(epicerieURL+"/revision/"+string(rev)).body, `action="/services/epicerie-sociale-cluny/revision/`+string(rev)+`/retablir"`)
 	lacks(t, "revision page for an agent", agent.get(epicerieURL+"/revision/"+string(rev)).body, "/retablir")
+	f.commit("autre version", map[string]string{"services/epicerie-sociale-cluny.md": strings.Replace(fixtureFile("services/epicerie-sociale-cluny.md"), "Cluny\"", "Cluny (71)\"", 1)})
+	f.refresh()
+	contains(t, "history", ed.get(epicerieURL+"/historique").body, `form="retablir-1"`, `<form id="retablir-1" method="post" action="/services/epicerie-sociale-cluny/revision/`+string(rev)+`/retablir">`)
+	lacks(t, "history for an agent", agent.get(epicerieURL+"/historique").body, "retablir")
 	lacks(t, "anonymous after", f.page(epicerieURL), "/modifier", "/proposer")
 }
 
@@ -471,8 +486,15 @@ func TestEditRefusesMissingCSRFAndHugeRequests(t *testing.T) {
 		t.Fatal(err)
 	}
 	go func() { _ = f.srv.Serve(ln) }()
-	resp, err := http.Post("http://"+ln.Addr().String()+epicerieURL+"/modifier", "application/x-www-form-urlencoded",
-		strings.NewReader("_body="+strings.Repeat("a", 3<<20)))
+	// The request announces a 3 MB body and sends only its start: the
+	// server answers on the headers alone, before reading the body.
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST %s/modifier HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n_body=aaaa", epicerieURL, 3<<20)
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

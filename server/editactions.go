@@ -38,7 +38,7 @@ func (s *Server) showCreate(kind content.Kind) fiber.Handler {
 		if err := s.mayCreate(c, kind, st.Raw); err != nil {
 			return err
 		}
-		st.fromFile(kind) //nolint:errcheck // a fixed, valid template
+		_ = st.fromFile(kind) // a fixed template that always splits
 		return s.renderEdit(c, fiber.StatusOK, st)
 	}
 }
@@ -108,17 +108,14 @@ func (s *Server) loadForChange(c *fiber.Ctx) (content.Path, edit.Draft, error) {
 }
 
 func (s *Server) renderConfirm(c *fiber.Ctx, status int, p content.Path, base content.Revision, rename bool, cv confirmView) error {
-	title := s.pageTitle(&editState{Path: p})
-	cv.Crumbs = []crumb{kindCrumb(s, p.Kind()), {Label: title, URL: p.URL()}, {Label: s.t("edit.rename")}}
-	cv.PageURL, cv.Base, cv.Rename = p.URL(), string(base), rename
-	key := "edit.rename"
-	if !rename {
-		key, cv.Danger = "edit.delete", true
-		cv.Crumbs[2].Label = s.t("edit.delete")
+	key, action := "edit.delete", "/supprimer"
+	if rename {
+		key, action = "edit.rename", "/renommer"
 	}
-	cv.Action = p.URL() + map[bool]string{true: "/renommer", false: "/supprimer"}[rename]
-	cv.Paragraphs = []string{s.t(key + ".text")}
-	cv.Button = s.t(key + ".button")
+	title := s.pageTitle(&editState{Path: p})
+	cv.Crumbs = []crumb{kindCrumb(s, p.Kind()), {Label: title, URL: p.URL()}, {Label: s.t(key)}}
+	cv.Action, cv.PageURL, cv.Base, cv.Rename, cv.Danger = p.URL()+action, p.URL(), string(base), rename, !rename
+	cv.Paragraphs, cv.Button = []string{s.t(key + ".text")}, s.t(key+".button")
 	if cv.SlugError != "" {
 		cv.Errors = []formError{{ID: "champ-slug", Message: cv.SlugError}}
 	}

@@ -78,3 +78,14 @@ func (s *Server) revertLinks(c *fiber.Ctx, p content.Path, rev content.Revision,
 	}
 	return &editLinks{Revert: p.URL() + "/revision/" + string(rev) + "/retablir", CSRF: s.csrfToken(c)}
 }
+
+// mayRevert reports whether the reader may write back the page as it was
+// at rev (the history offers it on every row when they may for the
+// previous version).
+func (s *Server) mayRevert(c *fiber.Ctx, p content.Path, rev content.Revision) bool {
+	if s.currentUser(c) == nil {
+		return false
+	}
+	old, err := s.cfg.Store.ReadFile(c.UserContext(), rev, p.File())
+	return err == nil && s.revertLinks(c, p, rev, old.Data) != nil
+}

@@ -33,6 +33,7 @@ type historyView struct {
 	Commits   []commitView
 	More      bool
 	NextLimit int
+	Revert    bool // the reader may write an earlier version back (a button a row)
 }
 
 // pageRef names the page of a history route, whether or not it still
@@ -70,6 +71,7 @@ func (s *Server) showHistory(c *fiber.Ctx) error {
 	for _, cm := range commits {
 		data.Commits = append(data.Commits, s.commitView(cm))
 	}
+	data.Revert = len(commits) > 1 && s.mayRevert(c, p, commits[1].Revision)
 	v := s.view(c, s.t("history.title", page.Title), data)
 	v.NoIndex = true
 	return s.render(c, fiber.StatusOK, "history", v)

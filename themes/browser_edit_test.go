@@ -244,6 +244,9 @@ func TestEditTwoTabsMergeThenConflict(t *testing.T) {
 		t.Fatalf("no conflict page:\n%s", text)
 	}
 	checkAxe(t, b, "conflict page")
+	do(t, b, "phone width", chromedp.EmulateViewport(360, 900))
+	checkAxe(t, b, "conflict page at 360 px")
+	checkReflow(t, b, "conflict page", 360)
 	if got := eval[string](t, b, `document.querySelector('.source-lue mark').textContent`); !strings.Contains(got, "03 85 00 00 01") {
 		t.Errorf("marked line %q", got)
 	}
@@ -265,9 +268,9 @@ func TestEditRevertFromRevision(t *testing.T) {
 	setValue(t, ctx, "champ-nom", "Domiciliation (nom provisoire)")
 	follow(t, ctx, "save", chromedp.Click(chromedp.CSS(`button[value=save]`)))
 	navigate(t, ctx, editURL(t, e, svc+"/historique"))
-	// The older revision: the last one listed.
-	follow(t, ctx, "open the first revision", chromedp.Click(chromedp.CSS(`a[href*="/revision/"]:last-of-type`)))
-	follow(t, ctx, "revert", chromedp.Click(chromedp.CSS(`form[action$="/retablir"] button`)))
+	checkAxe(t, ctx, "history with revert buttons")
+	// The version before the last: the second row's button.
+	follow(t, ctx, "revert", chromedp.Click(chromedp.CSS(`button[form="retablir-1"]`)))
 	text := bodyText(t, ctx)
 	if !strings.Contains(text, "La page a été rétablie") || strings.Contains(text, "nom provisoire") {
 		t.Errorf("after revert:\n%s", text)
