@@ -70,6 +70,7 @@ type Omission struct {
 	Reason string
 }
 
+// String says what was left out and why, in French.
 func (o Omission) String() string {
 	if o.Field == "" {
 		return fmt.Sprintf("%s : non exporté, %s", o.Path, o.Reason)
