@@ -118,6 +118,7 @@ func axePages(e *env) []struct{ name, path string } {
 		{"guides", "/pages"},
 		{"problems", "/problemes"},
 		{"changes", "/modifications"},
+		{"report", servicePath + "/signaler"},
 		{"not-found", "/services/service-inexistant"},
 		{"signin", "/connexion"},
 		{"signin-redirect", "/compte"}, // the 401 of a page for signed-in users
