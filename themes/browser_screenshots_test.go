@@ -43,7 +43,9 @@ func TestScreenshots(t *testing.T) {
 		{"historique", servicePath + "/historique", ""},
 		{"connexion", "/connexion", ""},
 		{"modifier", servicePath + "/modifier", editorEmail}, // the edit form, signed in as an editor
+		{"propositions", "/propositions", editorEmail},       // the review queue, with one proposal
 	}
+	e.proposalOn(t, "Permanence supplémentaire le samedi matin.")
 	sizes := []struct{ width, height int64 }{{1280, 1600}, {360, 1400}}
 	for _, size := range sizes {
 		anonymous := e.tab(t, size.width)
