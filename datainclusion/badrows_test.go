@@ -189,3 +189,14 @@ func TestImportKeepsWhatItDoesNotChange(t *testing.T) {
 		}
 	}
 }
+
+func TestParseDate(t *testing.T) {
+	for in, want := range map[string]string{"2025-02-14": "2025-02-14", "14/02/2025": "2025-02-14", "45702": "2025-02-14", "2025-02-14T10:00:00Z": "2025-02-14"} {
+		if got, reason := parseDate(in); reason != "" || got != dateValue(want) {
+			t.Errorf("parseDate(%q) = %v %q, want %s", in, got, reason, want)
+		}
+	}
+	if _, reason := parseDate("demain"); reason == "" {
+		t.Error("parseDate accepts demain")
+	}
+}

@@ -2,7 +2,10 @@ package datainclusion
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/aiguillage/aiguillage/content"
@@ -67,6 +70,7 @@ type Omission struct {
 	Reason string
 }
 
+// String says what was left out and why, in French.
 func (o Omission) String() string {
 	if o.Field == "" {
 		return fmt.Sprintf("%s : non exporté, %s", o.Path, o.Reason)
@@ -85,39 +89,72 @@ func (ex *Exporter) Export(cat *content.Catalog, cfg Config) (*Export, error) {
 	e := run{ex, cfg}
 	out := &Export{Revision: cat.Revision()}
 	exported := map[string]bool{}
-	for _, d := range cat.Docs(content.KindStructure) {
-		r, ok, err := e.structure(d, out)
-		if err != nil {
-			return nil, err
+	structures := each(cat.Docs(content.KindStructure), e.structure)
+	for i, m := range structures {
+		out.Omitted = append(out.Omitted, m.omitted...)
+		if m.err != nil {
+			return nil, m.err
 		}
-		if ok {
-			out.Structures = append(out.Structures, r)
-			exported[d.Path.Slug()] = true
+		if m.ok {
+			out.Structures = append(out.Structures, m.rec)
+			exported[cat.Docs(content.KindStructure)[i].Path.Slug()] = true
 		}
 	}
-	for _, d := range cat.Docs(content.KindService) {
+	services := each(cat.Docs(content.KindService), func(d *content.Document, x *Export) (Service, bool, error) {
 		s := d.Service
 		switch {
 		case s.Statut == content.StatutFerme:
-			out.omit(d.Path, "", "le service est fermé")
-			continue
+			x.omit(d.Path, "", "le service est fermé")
+			return Service{}, false, nil
 		case s.Statut == content.StatutSuspendu:
-			out.omit(d.Path, "", "le service est suspendu")
-			continue
+			x.omit(d.Path, "", "le service est suspendu")
+			return Service{}, false, nil
 		case !exported[s.Structure]:
-			out.omit(d.Path, "", fmt.Sprintf("sa structure « %s » n'est pas exportée", s.Structure))
-			continue
+			x.omit(d.Path, "", fmt.Sprintf("sa structure « %s » n'est pas exportée", s.Structure))
+			return Service{}, false, nil
 		}
 		st, _ := cat.StructureOf(d)
-		r, ok, err := e.service(d, st, out)
-		if err != nil {
-			return nil, err
+		return e.service(d, st, x)
+	})
+	for _, m := range services {
+		out.Omitted = append(out.Omitted, m.omitted...)
+		if m.err != nil {
+			return nil, m.err
 		}
-		if ok {
-			out.Services = append(out.Services, r)
+		if m.ok {
+			out.Services = append(out.Services, m.rec)
 		}
 	}
 	return out, nil
+}
+
+// mapped is one page mapped to a record, with what was left out of it.
+type mapped[R Record] struct {
+	rec     R
+	ok      bool
+	err     error
+	omitted []Omission
+}
+
+// each maps docs with one worker per CPU (checking records against the
+// schema is most of an export's work), results in the order of docs.
+func each[R Record](docs []*content.Document, f func(d *content.Document, x *Export) (R, bool, error)) []mapped[R] {
+	out := make([]mapped[R], len(docs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.NumCPU(), len(docs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < len(docs); i = int(next.Add(1) - 1) {
+				var x Export
+				r, ok, err := f(docs[i], &x)
+				out[i] = mapped[R]{rec: r, ok: ok, err: err, omitted: x.Omitted}
+			}
+		}()
+	}
+	wg.Wait()
+	return out
 }
 
 func (x *Export) omit(p content.Path, field, reason string) {

@@ -3,6 +3,7 @@ package datainclusion
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -191,4 +192,24 @@ func TestExportCorpusValidates(t *testing.T) {
 		t.Errorf("only %d structures and %d services exported", ns, nv)
 	}
 	t.Logf("%d structures, %d services validated; %d omissions, %d of them e-mail values", ns, nv, len(x.Omitted), fields)
+}
+
+// TestInstanceIsJSON checks that the records validated are what their JSON
+// decodes to.
+func TestInstanceIsJSON(t *testing.T) {
+	x := testExport(t, demoCatalog(t))
+	for _, rec := range []any{&x.Structures[0], &x.Services[0], &x.Services[len(x.Services)-1]} {
+		data, err := json.Marshal(rec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want map[string]any
+		if err := json.Unmarshal(data, &want); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := json.Marshal(instance(rec))
+		if wantJSON, _ := json.Marshal(want); !bytes.Equal(got, wantJSON) {
+			t.Errorf("instance differs from JSON:\n%s\n%s", got, wantJSON)
+		}
+	}
 }

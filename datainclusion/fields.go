@@ -181,12 +181,17 @@ func (f field) convert(r Row, refs *content.Referentials) (any, string) {
 }
 
 // parseDate reads a date as ISO (2025-02-14, or a timestamp) or French
-// (14/02/2025) writes it.
+// (14/02/2025) writes it, or as a spreadsheet stores a date cell: a number
+// of days since 30 December 1899.
 func parseDate(s string) (any, string) {
 	for _, layout := range []string{content.DateLayout, "02/01/2006", time.RFC3339} {
 		if t, err := time.Parse(layout, s); err == nil {
 			return dateValue(content.DateOf(t).String()), ""
 		}
+	}
+	if days, err := strconv.ParseFloat(s, 64); err == nil && days >= 1 && days < 100000 {
+		t := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(days))
+		return dateValue(content.DateOf(t).String()), ""
 	}
 	return nil, fmt.Sprintf("date_maj : « %s » n'est pas une date (AAAA-MM-JJ ou JJ/MM/AAAA)", s)
 }

@@ -72,6 +72,7 @@ type Invalid struct {
 	Reasons []string
 }
 
+// String says which row was refused and why, in French.
 func (iv Invalid) String() string {
 	return fmt.Sprintf("%s, ligne %d (%s) : %s", iv.Source, iv.Line, iv.Nom, strings.Join(iv.Reasons, " ; "))
 }

@@ -2,6 +2,7 @@ package datainclusion
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -81,16 +82,23 @@ func Read(in Input, m Mapping) ([]Sheet, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s: %v", ErrFormat, in.Name, err)
 		}
+		// Sheets without a name column (instructions, lists of values)
+		// are skipped; a workbook without any table is refused.
 		var out []Sheet
+		var first error
 		for _, t := range tables {
 			if len(t.rows) == 0 {
 				continue
 			}
 			sh, err := m.sheet(in.Name+":"+t.name, t.rows)
 			if err != nil {
-				return nil, err
+				first = cmp.Or(first, err)
+				continue
 			}
 			out = append(out, sh)
+		}
+		if len(out) == 0 {
+			return nil, cmp.Or(first, fmt.Errorf("%w: %s: aucune feuille remplie", ErrFormat, in.Name))
 		}
 		return out, nil
 	}

@@ -2,7 +2,6 @@ package datainclusion
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
@@ -48,15 +47,7 @@ func compileSchemas() (*schemas, error) {
 // refused validates a record against sch and returns the top-level fields
 // the schema refuses ("" for the record as a whole), with a message each.
 func refused(sch *jsonschema.Schema, record any) (map[string]string, error) {
-	data, err := json.Marshal(record)
-	if err != nil {
-		return nil, fmt.Errorf("datainclusion: encode record: %w", err)
-	}
-	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("datainclusion: decode record: %w", err)
-	}
-	err = sch.Validate(inst)
+	err := sch.Validate(instance(record))
 	var verr *jsonschema.ValidationError
 	if !errors.As(err, &verr) {
 		return nil, err
@@ -79,6 +70,44 @@ func refused(sch *jsonschema.Schema, record any) (map[string]string, error) {
 	}
 	walk(verr)
 	return out, nil
+}
+
+// instance is a record (a pointer to Structure or Service) as the value
+// JSON would decode it to, without going through JSON: a map of its JSON
+// names to strings, float64, []any and nil.
+func instance(record any) map[string]any {
+	v := reflect.ValueOf(record).Elem()
+	t := v.Type()
+	out := make(map[string]any, t.NumField())
+	for i := range t.NumField() {
+		f := v.Field(i)
+		var x any
+		switch f.Kind() {
+		case reflect.String:
+			x = f.String()
+		case reflect.Slice:
+			if !f.IsNil() {
+				l := make([]any, f.Len())
+				for j := range l {
+					l[j] = f.Index(j).String()
+				}
+				x = l
+			}
+		case reflect.Pointer:
+			if !f.IsNil() {
+				switch e := f.Elem(); e.Kind() {
+				case reflect.String:
+					x = e.String()
+				case reflect.Float64:
+					x = e.Float()
+				case reflect.Int:
+					x = e.Int()
+				}
+			}
+		}
+		out[t.Field(i).Tag.Get("json")] = x
+	}
+	return out
 }
 
 // clearField sets the field of a record (a pointer to Structure or Service)

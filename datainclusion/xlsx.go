@@ -14,7 +14,7 @@ import (
 
 // maxXMLPart is the most an XLSX part may hold once uncompressed: a zip
 // of a few MB can expand to gigabytes.
-const maxXMLPart = 256 << 20
+const maxXMLPart = 64 << 20
 
 // table is one worksheet's cells as text.
 type table struct {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/aiguillage/aiguillage/accounts"
 	"github.com/aiguillage/aiguillage/content"
+	"github.com/aiguillage/aiguillage/proposals"
 )
 
 // The authorization matrix: every write route of the route table against
@@ -126,6 +127,15 @@ var writeCases = []authzCase{
 	{Method: "PUT", Route: "/api/v1/pages/:kind/:slug", Request: apiPageRequest("PUT"), Want: [actorCount]int{401, 403, 403, 200, 200}},
 	{Method: "POST", Route: "/api/v1/pages/:kind", Request: apiPageRequest("POST"), Want: [actorCount]int{401, 403, 403, 201, 201}},
 	{Method: "DELETE", Route: "/api/v1/pages/:kind/:slug", Request: apiPageRequest("DELETE"), Want: [actorCount]int{401, 403, 403, 200, 200}},
+	// Proposals and reports (the actors: anonymous, agent, editeur A, editeur B, admin).
+	{Method: "POST", Route: "/services/:slug/signaler", Request: reportRequest("/services/service-b"), Want: all(303)},
+	{Method: "POST", Route: "/structures/:slug/signaler", Request: reportRequest("/structures/structure-b"), Want: all(303)},
+	{Method: "POST", Route: "/services/:slug/proposer", Request: proposeRequest("services/service-b"), Want: [actorCount]int{401, 303, 303, 403, 403}},
+	{Method: "POST", Route: "/structures/:slug/proposer", Request: proposeRequest("structures/ccas-cluny"), Want: [actorCount]int{401, 303, 403, 303, 403}},
+	{Method: "POST", Route: "/pages/:slug/proposer", Request: proposeRequest("pages/aide-alimentaire"), Want: [actorCount]int{401, 303, 303, 303, 403}},
+	{Method: "POST", Route: "/propositions/:id/accepter", Request: decideRequest(proposals.Modification, "accepter"), Want: [actorCount]int{401, 403, 404, 303, 303}},
+	{Method: "POST", Route: "/propositions/:id/refuser", Request: decideRequest(proposals.Modification, "refuser"), Want: [actorCount]int{401, 403, 404, 303, 303}},
+	{Method: "POST", Route: "/propositions/:id/clore", Request: decideRequest(proposals.Report, "clore"), Want: [actorCount]int{401, 403, 404, 303, 303}},
 }
 
 // signedIn: 401 for anonymous visitors, status for every signed-in actor.
@@ -283,6 +293,8 @@ var proOutputs = []proOutput{
 	{"search API, structures", path("/api/v1/search?q=ccas&type_page=structures"), true},
 	{"home", path("/"), false},
 	{"recent changes", path("/modifications"), false},
+	{"recent changes feed", path("/modifications.atom"), false},
+	{"recent changes by structure", path("/modifications?structure=ccas-cluny"), false},
 	{"problems", path("/problemes"), false},
 	{"data·inclusion structures.json", path("/api/v1/export/data-inclusion/structures.json"), false},
 	{"data·inclusion services.json", path("/api/v1/export/data-inclusion/services.json"), false},

@@ -402,13 +402,11 @@ func (s *Server) ages(min, max *int) string {
 // stale reports whether a page was last verified longer ago than the
 // site's freshness period, or never.
 func (s *Server) stale(cfg content.SiteConfig, verified content.Date) bool {
-	months := cfg.FraicheurMois
-	if months <= 0 {
-		months = 6
-	}
-	limit := content.DateOf(s.now().In(s.paris).AddDate(0, -months, 0))
-	return verified.IsZero() || verified.Before(limit)
+	return cfg.Stale(verified, s.today())
 }
+
+// today is the current day in Paris.
+func (s *Server) today() content.Date { return content.DateOf(s.now().In(s.paris)) }
 
 var languageNamesFR = map[string]string{
 	"fr": "français", "en": "anglais", "ar": "arabe", "es": "espagnol", "pt": "portugais",

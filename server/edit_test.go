@@ -441,6 +441,11 @@ func TestEditLinksFollowRights(t *testing.T) {
 	contains(t, "history", ed.get(epicerieURL+"/historique").body, `form="retablir-1"`, `<form id="retablir-1" method="post" action="/services/epicerie-sociale-cluny/revision/`+string(rev)+`/retablir">`)
 	lacks(t, "history for an agent", agent.get(epicerieURL+"/historique").body, "retablir")
 	lacks(t, "anonymous after", f.page(epicerieURL), "/modifier", "/proposer")
+	admin := f.editor("dominique@example.org", accounts.RoleAdmin)
+	contains(t, "structures for an admin", admin.get("/structures").body, `href="/structures/nouveau"`)
+	contains(t, "guides for an admin", admin.get("/pages").body, `href="/pages/nouveau"`)
+	lacks(t, "structures for an editor", ed.get("/structures").body, "/nouveau")
+	lacks(t, "structures for anonymous", f.page("/structures"), "/nouveau")
 }
 
 func TestEditCommuneWithoutJavaScriptFillsCodes(t *testing.T) {

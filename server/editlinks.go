@@ -10,12 +10,13 @@ import (
 // editLinks are the editing actions a signed-in reader is offered on a
 // page: nil for anonymous visitors, so cached public pages never hold them.
 type editLinks struct {
-	Edit, Rename, Delete string // links to the forms, for those who may edit
-	Verify               string // action of the "I confirm" button
-	NewService           string // on a structure page: add a service to it
-	Propose              string // for signed-in readers who may not edit
-	Revert               string // on a revision page: action of the revert button
-	CSRF                 string
+	Edit, Rename, Delete  string // links to the forms, for those who may edit
+	Verify                string // action of the "I confirm" button
+	NewService            string // on a structure page: add a service to it
+	NewPage, NewPageLabel string // on the list of structures or guides, for administrators: add one
+	Propose               string // for signed-in readers who may not edit
+	Revert                string // on a revision page: action of the revert button
+	CSRF                  string
 }
 
 // editLinks returns the actions the signed-in reader may take on p, whose

@@ -19,6 +19,7 @@ import (
 	"github.com/aiguillage/aiguillage/accounts"
 	"github.com/aiguillage/aiguillage/content"
 	"github.com/aiguillage/aiguillage/content/gitstore"
+	"github.com/aiguillage/aiguillage/proposals"
 	"github.com/aiguillage/aiguillage/search"
 	"github.com/aiguillage/aiguillage/server"
 	"github.com/aiguillage/aiguillage/territory"
@@ -219,6 +220,7 @@ type fixture struct {
 	repo     string           // the content repository's folder
 	srv      *server.Server
 	app      *fiber.App
+	queue    *proposals.Queue
 }
 
 // newFixture builds a Server on a fresh repository seeded with the
@@ -247,7 +249,7 @@ func newFixture(t testing.TB, opt options) *fixture {
 	cfg := server.Config{
 		Store: store, Territory: shared.terr, Theme: shared.theme, Refs: shared.refs, Log: log,
 		PollInterval: -1, CacheBytes: opt.cacheBytes, Now: func() time.Time { return now },
-		BaseURL: opt.baseURL, TrustedProxies: opt.proxies, Themes: opt.themes,
+		BaseURL: opt.baseURL, TrustedProxies: opt.proxies, Themes: opt.themes, Secret: testSecret,
 	}
 	var acc *accounts.SQLite
 	if opt.accounts {
@@ -281,6 +283,11 @@ func newFixture(t testing.TB, opt options) *fixture {
 	if opt.wrapStore != nil {
 		cfg.Store = opt.wrapStore(store)
 	}
+	queue, err := proposals.New(proposals.Config{Store: store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Proposals = queue
 	srv, err := server.New(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -297,7 +304,7 @@ func newFixture(t testing.TB, opt options) *fixture {
 	if err := srv.WaitIndexed(wctx); err != nil {
 		t.Fatalf("index not ready: %v", err)
 	}
-	return &fixture{t: t, store: store, accounts: acc, repo: filepath.Join(dir, "repo.git"), srv: srv, app: srv.Handler()}
+	return &fixture{t: t, store: store, accounts: acc, repo: filepath.Join(dir, "repo.git"), srv: srv, app: srv.Handler(), queue: queue}
 }
 
 // commitClock returns increasing commit times one minute apart, from

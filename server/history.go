@@ -200,35 +200,6 @@ func diffLines(lines []content.DiffLine) []diffLineView {
 	return out
 }
 
-type changesView struct{ Commits []commitView }
-
-// changesFilesShown is how many changed files a commit lists on the recent
-// changes page: an import touches thousands.
-const changesFilesShown = 20
-
-func (s *Server) showChanges(c *fiber.Ctx) error {
-	commits, err := s.cfg.Store.Log(c.UserContext(), historyPageSize)
-	if err != nil {
-		return err
-	}
-	cat := s.live.catalog()
-	var data changesView
-	for _, cm := range commits {
-		cv := s.commitView(cm)
-		for i, name := range cm.Files {
-			if i == changesFilesShown {
-				cv.More = len(cm.Files) - i
-				break
-			}
-			cv.Pages = append(cv.Pages, fileLink(cat.Catalog, name))
-		}
-		data.Commits = append(data.Commits, cv)
-	}
-	v := s.view(c, s.t("changes.title"), data)
-	v.Current = "changes"
-	return s.render(c, fiber.StatusOK, "changes", v)
-}
-
 // fileLink links a changed file to its page if it still exists.
 func fileLink(cat *content.Catalog, name string) link {
 	p, ok := content.PathFromFile(name)

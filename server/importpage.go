@@ -111,7 +111,7 @@ func (s *Server) renderImport(c *fiber.Ctx, status int, data importView) error {
 	}
 	_, data.CanCommit = s.cfg.Store.(datainclusion.Committer)
 	v := s.view(c, s.t("import.title"), data)
-	v.NoIndex = true
+	v.NoIndex, v.Current = true, "import"
 	return s.render(c, status, "import", v)
 }
 

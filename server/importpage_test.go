@@ -46,7 +46,8 @@ func TestAdminImport(t *testing.T) {
 	cl := f.as(admin, "/admin/import")
 	page := cl.get("/admin/import")
 	wantStatus(t, "import form", page, http.StatusOK)
-	contains(t, "import form", page.body, `enctype="multipart/form-data"`, `<label for="fichier">`)
+	contains(t, "import form", page.body, `enctype="multipart/form-data"`, `<label for="fichier">`,
+		`<a href="/admin/import" aria-current="page">Import</a>`)
 
 	r := cl.send(uploadRequest(cl.csrf, "partenaire.csv", []byte(partnerCSV)), nil)
 	wantStatus(t, "preview", r, http.StatusOK)

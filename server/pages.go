@@ -151,6 +151,9 @@ func (s *Server) listKind(kind content.Kind) fiber.Handler {
 			}
 			v := s.viewAt(c, cat, s.t(titleKey), data)
 			v.Current = current
+			if s.currentUser(c).IsAdmin() {
+				v.Edit = &editLinks{NewPage: "/" + string(kind) + "/nouveau", NewPageLabel: s.t("edit.link.new_" + string(kind))}
+			}
 			return v, nil
 		})
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	"github.com/aiguillage/aiguillage/content"
+	"github.com/aiguillage/aiguillage/proposals"
 )
 
 func (s *Server) newApp() *fiber.App {
@@ -53,6 +54,7 @@ func (s *Server) routes() {
 	app.Get("/", s.showHome)
 	app.Get("/recherche", s.showSearch)
 	app.Get("/modifications", s.showChanges)
+	app.Get("/modifications.atom", s.showFeed)
 	app.Get("/problemes", s.showProblems)
 	app.Get("/structures", s.listKind(content.KindStructure))
 	app.Get("/pages", s.listKind(content.KindPage))
@@ -105,6 +107,23 @@ func (s *Server) routes() {
 			app.Post(base+"/verifier", s.requireSignedIn, s.postVerify)
 		}
 	}
+	for _, kind := range []content.Kind{content.KindService, content.KindStructure} {
+		base := "/" + string(kind) + "/:slug"
+		app.Get(base+"/signaler", s.showReport)
+		app.Post(base+"/signaler", s.sendReport)
+	}
+	for _, kind := range content.Kinds {
+		base := "/" + string(kind) + "/:slug"
+		app.Get(base+"/proposer", s.requireSignedIn, s.showPropose)
+		app.Post(base+"/proposer", s.requireSignedIn, s.sendPropose)
+	}
+	app.Get("/propositions", s.requireSignedIn, s.showQueue)
+	app.Get("/propositions/mes", s.requireSignedIn, s.showMine)
+	app.Get("/propositions/:id", s.requireSignedIn, s.showProposal)
+	app.Post("/propositions/:id/accepter", s.requireSignedIn, s.acceptProposal)
+	app.Post("/propositions/:id/refuser", s.requireSignedIn, s.decide(proposals.Declined))
+	app.Post("/propositions/:id/clore", s.requireSignedIn, s.decide(proposals.Closed))
+	app.Get("/fraicheur", s.requireSignedIn, s.showFreshness)
 
 	api := app.Group("/api/v1")
 	api.Get("/search", s.apiSearch)

@@ -21,6 +21,7 @@ import (
 	"github.com/aiguillage/aiguillage/accounts"
 	"github.com/aiguillage/aiguillage/content"
 	"github.com/aiguillage/aiguillage/edit"
+	"github.com/aiguillage/aiguillage/proposals"
 	"github.com/aiguillage/aiguillage/search"
 	"github.com/aiguillage/aiguillage/territory"
 	"github.com/aiguillage/aiguillage/themes"
@@ -64,6 +65,10 @@ type Config struct {
 	Refs   *content.Referentials
 	Log    *slog.Logger
 
+	// Proposals is the queue of proposals and error reports; nil disables
+	// the proposal and report routes.
+	Proposals *proposals.Queue
+
 	BaseURL      string        // public URL of the site, for canonical links; may be empty
 	PollInterval time.Duration // how often to look for commits made outside the server (default 500 ms, so that a pushed commit is searchable within a second; < 0 disables)
 	CacheBytes   int           // rendered-page cache budget (default 64 MiB; < 0 disables the cache)
@@ -94,6 +99,7 @@ type Server struct {
 	log      *slog.Logger
 	now      func() time.Time
 	paris    *time.Location
+	spam     *antiSpam
 	presence *presence
 	stop     context.CancelFunc
 	done     chan struct{}
@@ -130,6 +136,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.pages = newPageCache(cfg.CacheBytes)
+	if s.spam, err = newAntiSpam(s.secret); err != nil {
+		return nil, err
+	}
 	s.presence = newPresence()
 	s.renderer = content.NewRenderer()
 	if s.exports, err = newExports(); err != nil {

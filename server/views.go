@@ -31,6 +31,7 @@ type view struct {
 	Edit        *editLinks     // the signed-in reader's editing actions on this page; nil for anonymous visitors
 	Flash       string         // a one-time notice after a write ("Modification enregistrée.")
 	csrf        func() string  // nil in a page kept in the shared cache
+	reviewable  func() int     // nil for anonymous visitors
 	look        *look
 	expires     time.Time // when time-dependent content (open now) changes; zero: next midnight
 }
@@ -43,6 +44,15 @@ func (v view) CSRF() string {
 		return ""
 	}
 	return v.csrf()
+}
+
+// Proposals is how many open proposals the signed-in person may decide on,
+// for the header; 0 for everyone else.
+func (v view) Proposals() int {
+	if v.reviewable == nil {
+		return 0
+	}
+	return v.reviewable()
 }
 
 // Asset returns the versioned URL of a static file of the theme.
@@ -67,6 +77,9 @@ func (s *Server) viewAt(c *fiber.Ctx, cat *snapshot, title string, data any) vie
 		SignIn:   s.cfg.Accounts != nil,
 		Flash:    s.takeFlash(c),
 		csrf:     func() string { return s.csrfToken(c) },
+	}
+	if v.User != nil {
+		v.reviewable = func() int { return s.reviewable(c.UserContext(), s.person(c)) }
 	}
 	if v.Site.Nom == "" {
 		v.Site.Nom = "Aiguillage"

@@ -116,6 +116,7 @@ func axePages(e *env) []struct{ name, path string } {
 		{"guides", "/pages"},
 		{"problems", "/problemes"},
 		{"changes", "/modifications"},
+		{"report", servicePath + "/signaler"},
 		{"not-found", "/services/service-inexistant"},
 		{"signin", "/connexion"},
 	}

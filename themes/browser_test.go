@@ -27,6 +27,7 @@ import (
 	"github.com/aiguillage/aiguillage/content"
 	"github.com/aiguillage/aiguillage/content/demo"
 	"github.com/aiguillage/aiguillage/content/gitstore"
+	"github.com/aiguillage/aiguillage/proposals"
 	"github.com/aiguillage/aiguillage/search"
 	"github.com/aiguillage/aiguillage/server"
 	"github.com/aiguillage/aiguillage/territory"
@@ -53,6 +54,8 @@ type env struct {
 	stop     []func()        // run in reverse order by teardown
 	urls     map[string]string
 	accounts *accounts.SQLite // the servers' accounts: see browserUsers
+	queue    *proposals.Queue // the servers' proposals
+	store    *gitstore.Store  // the servers' content repository
 	seedRev  content.Revision // the demo content's commit
 	editRev  content.Revision // the second commit, on servicePath
 	serveErr chan error
@@ -159,12 +162,18 @@ func (e *env) startServers(dir string) error {
 		return err
 	}
 	e.stop = append(e.stop, func() { _ = store.Close() })
+	e.store = store
 	if err := e.seedHistory(ctx, store); err != nil {
 		return err
 	}
 	if err := e.openAccounts(ctx, filepath.Join(dir, "accounts.db")); err != nil {
 		return err
 	}
+	queue, err := proposals.New(proposals.Config{Store: store})
+	if err != nil {
+		return err
+	}
+	e.queue = queue
 	for _, name := range themes.Builtin() {
 		fsys, err := themes.FS(name)
 		if err != nil {
@@ -184,7 +193,7 @@ func (e *env) startServers(dir string) error {
 		e.stop = append(e.stop, func() { _ = idx.Close() })
 		srv, err := server.New(ctx, server.Config{
 			Store: store, Search: idx, Territory: terr, Theme: theme, Refs: refs, Log: log,
-			PollInterval: -1, Now: func() time.Time { return now }, Accounts: e.accounts,
+			PollInterval: -1, Now: func() time.Time { return now }, Accounts: e.accounts, Proposals: queue,
 		})
 		if err != nil {
 			return err

@@ -6,11 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/mail"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/aiguillage/aiguillage/accounts"
 	"github.com/aiguillage/aiguillage/content"
 	"github.com/aiguillage/aiguillage/datainclusion"
 )
@@ -21,7 +21,6 @@ type importFlags struct {
 	mapping     string
 	source      string
 	authorEmail string
-	authorName  string
 	message     string
 }
 
@@ -40,7 +39,9 @@ and unknown keys are kept. Every invalid row is listed with its row number
 and the reason, and none of them is imported. The valid rows land in one
 commit credited to --author-email; importing the same file again changes
 nothing. --dry-run only prints what would be done. Exit status 1 when any
-row is invalid. Stop the server first (it holds the history index).`,
+row is invalid. --author-email must be an active administrator's account
+of DATA/accounts.db (see aiguillage user add): the commit is credited to
+that person. Stop the server first (it holds the history index).`,
 	flags: func(c *config, fs *flag.FlagSet) { c.repoFlags(fs); c.logFlags(fs) },
 	nargs: 1 << 10,
 }
@@ -53,17 +54,21 @@ func importData(ctx context.Context, args []string, getenv func(string) string, 
 		fs.BoolVar(&f.dryRun, "dry-run", false, "print what the import would do, change nothing")
 		fs.StringVar(&f.mapping, "mapping", "", "column mapping `file` (YAML: \"En-tête: champ\")")
 		fs.StringVar(&f.source, "source", datainclusion.DefaultSource, "this directory's producer identifier: ids SOURCE--slug name the page slug")
-		fs.StringVar(&f.authorEmail, "author-email", "", "e-mail of the person importing, the commit's author (required unless --dry-run)")
-		fs.StringVar(&f.authorName, "author-name", "", "name of the person importing (default: the e-mail)")
+		fs.StringVar(&f.authorEmail, "author-email", "", "e-mail of the administrator importing, the commit's author (required unless --dry-run)")
 		fs.StringVar(&f.message, "message", "", "commit message (default: a summary)")
 	}
 	c, files, err := parse(cmd, args, getenv, stdout, stderr)
 	if err != nil {
 		return usageErr(err)
 	}
-	author, err := importAuthor(f)
-	if len(files) == 0 {
+	var author content.Author
+	switch {
+	case len(files) == 0:
 		err = errors.New("give the files to import (aiguillage import FILE...)")
+	case f.authorEmail == "" && !f.dryRun:
+		err = errors.New("--author-email is required: the import is credited to the administrator who makes it")
+	case !f.dryRun:
+		author, err = importAuthor(ctx, c.Data, f.authorEmail)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "aiguillage import: %v\n", err)
@@ -128,21 +133,25 @@ func importData(ctx context.Context, args []string, getenv func(string) string, 
 	return nil
 }
 
-func importAuthor(f importFlags) (content.Author, error) {
-	if f.authorEmail == "" {
-		if f.dryRun {
-			return content.Author{}, nil
-		}
-		return content.Author{}, errors.New("--author-email is required: the import is credited to the person who makes it")
+// importAuthor is the account an import is credited to: an active
+// administrator of the data folder's accounts.
+func importAuthor(ctx context.Context, data, email string) (content.Author, error) {
+	store, err := openAccounts(ctx, data)
+	if err != nil {
+		return content.Author{}, err
 	}
-	if a, err := mail.ParseAddress(f.authorEmail); err != nil || a.Address != f.authorEmail {
-		return content.Author{}, fmt.Errorf("--author-email: %q is not an e-mail address", f.authorEmail)
+	defer store.Close()
+	u, err := store.UserByEmail(ctx, email)
+	if errors.Is(err, accounts.ErrNotFound) {
+		return content.Author{}, fmt.Errorf("--author-email: no account %s in %s (create it with aiguillage user add --role admin)", email, data)
 	}
-	name := f.authorName
-	if name == "" {
-		name = f.authorEmail
+	if err != nil {
+		return content.Author{}, err
 	}
-	return content.Author{Name: name, Email: f.authorEmail}, nil
+	if !u.IsAdmin() {
+		return content.Author{}, fmt.Errorf("--author-email: %s is not an active administrator: only administrators import", u.Email)
+	}
+	return content.Author{Name: u.Name, Email: u.Email}, nil
 }
 
 func readInput(name string, m datainclusion.Mapping) ([]datainclusion.Sheet, error) {

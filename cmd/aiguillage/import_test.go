@@ -41,7 +41,20 @@ func TestImportCommand(t *testing.T) {
 	if r := runCmd(t, nil, "import", "--data", data, csv); r.code != 2 || !strings.Contains(r.stderr, "--author-email is required") {
 		t.Errorf("without author: status %d %s", r.code, r.stderr)
 	}
-	r = runCmd(t, nil, "import", "--data", data, "--author-email", "coord@example.org", "--author-name", "Coordination", csv)
+	r = runCmd(t, nil, "import", "--data", data, "--author-email", "coord@example.org", csv)
+	if r.code != 2 || !strings.Contains(r.stderr, "no account coord@example.org") {
+		t.Fatalf("import credited to nobody: status %d\n%s", r.code, r.stderr)
+	}
+	if _, errOut, err := runUser(t, "un mot de passe solide\n", "add", "--data", data, "--email", "agent@example.org", "--name", "Agent", "--role", "agent"); err != nil {
+		t.Fatal(err, errOut)
+	}
+	if r := runCmd(t, nil, "import", "--data", data, "--author-email", "agent@example.org", csv); r.code != 2 || !strings.Contains(r.stderr, "not an active administrator") {
+		t.Fatalf("import by an agent: status %d\n%s", r.code, r.stderr)
+	}
+	if _, errOut, err := runUser(t, "un mot de passe solide\n", "add", "--data", data, "--email", "coord@example.org", "--name", "Coordination", "--role", "admin"); err != nil {
+		t.Fatal(err, errOut)
+	}
+	r = runCmd(t, nil, "import", "--data", data, "--author-email", "coord@example.org", csv)
 	if r.code != 1 || !strings.Contains(r.stdout, "committed ") {
 		t.Fatalf("import: status %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/aiguillage/aiguillage/content"
 	"github.com/aiguillage/aiguillage/content/demo"
 	"github.com/aiguillage/aiguillage/content/gitstore"
+	"github.com/aiguillage/aiguillage/proposals"
 	"github.com/aiguillage/aiguillage/search"
 	"github.com/aiguillage/aiguillage/server"
 	"github.com/aiguillage/aiguillage/territory"
@@ -159,9 +160,14 @@ func start(ctx context.Context, c config, log *slog.Logger) (*parts, *server.Ser
 		p.close(log)
 		return nil, nil, err
 	}
+	queue, err := proposals.New(proposals.Config{Store: p.store})
+	if err != nil {
+		p.close(log)
+		return nil, nil, err
+	}
 	srv, err := server.New(ctx, server.Config{
 		Store: p.store, Search: p.index, Territory: p.terr, Theme: theme, Themes: choices, Refs: p.refs, Log: log,
-		BaseURL: c.BaseURL, PollInterval: c.Poll,
+		BaseURL: c.BaseURL, PollInterval: c.Poll, Proposals: queue,
 		Accounts: p.accounts, Secret: secret, TrustedProxies: splitList(c.Proxies),
 	})
 	if err != nil {

@@ -25,23 +25,26 @@ var (
 // readRef reads the branch tip from its loose ref file, or from
 // packed-refs when there is no loose ref. It does not touch go-git, so it is
 // cheap and safe to call from any goroutine.
-func (s *Store) readRef() (plumbing.Hash, error) {
-	b, err := os.ReadFile(filepath.Join(s.gitDir, filepath.FromSlash(s.refName)))
+func (s *Store) readRef() (plumbing.Hash, error) { return s.readNamedRef(s.refName) }
+
+// readNamedRef is readRef for any ref (refs/...).
+func (s *Store) readNamedRef(refName string) (plumbing.Hash, error) {
+	b, err := os.ReadFile(filepath.Join(s.gitDir, filepath.FromSlash(refName)))
 	if err == nil {
 		line := string(bytes.TrimRight(b, "\n"))
 		if !isHex40(line) {
 			return plumbing.ZeroHash, fmt.Errorf("ref %s is corrupt (content %q): restore it, e.g. from logs/%s or `git fsck --lost-found`",
-				s.refName, truncate(line, 60), s.refName)
+				refName, truncate(line, 60), refName)
 		}
 		return plumbing.NewHash(line), nil
 	}
 	if !errors.Is(err, fs.ErrNotExist) {
 		return plumbing.ZeroHash, err
 	}
-	return s.readPackedRef()
+	return s.readPackedRef(refName)
 }
 
-func (s *Store) readPackedRef() (plumbing.Hash, error) {
+func (s *Store) readPackedRef(refName string) (plumbing.Hash, error) {
 	f, err := os.Open(filepath.Join(s.gitDir, "packed-refs"))
 	if errors.Is(err, fs.ErrNotExist) {
 		return plumbing.ZeroHash, errRefMissing
@@ -54,11 +57,11 @@ func (s *Store) readPackedRef() (plumbing.Hash, error) {
 	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
 	for sc.Scan() {
 		hash, name, ok := bytes.Cut(sc.Bytes(), []byte(" "))
-		if !ok || string(name) != s.refName {
+		if !ok || string(name) != refName {
 			continue
 		}
 		if !isHex40(string(hash)) {
-			return plumbing.ZeroHash, fmt.Errorf("ref %s in packed-refs is corrupt", s.refName)
+			return plumbing.ZeroHash, fmt.Errorf("ref %s in packed-refs is corrupt", refName)
 		}
 		return plumbing.NewHash(string(hash)), nil
 	}
@@ -74,11 +77,14 @@ func (s *Store) readPackedRef() (plumbing.Hash, error) {
 // rename it over the ref and fsync the folder. A branch found only in
 // packed-refs gets a loose ref, which takes precedence. errRefMoved means
 // someone else moved the branch.
-func (s *Store) writeRef(old, new plumbing.Hash) (err error) {
-	ref := filepath.Join(s.gitDir, filepath.FromSlash(s.refName))
+func (s *Store) writeRef(old, new plumbing.Hash) error { return s.writeNamedRef(s.refName, old, new) }
+
+// writeNamedRef is writeRef for any ref (refs/...).
+func (s *Store) writeNamedRef(refName string, old, new plumbing.Hash) (err error) {
+	ref := filepath.Join(s.gitDir, filepath.FromSlash(refName))
 	dir := filepath.Dir(ref)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("gitstore: update %s: %w", s.refName, err)
+		return fmt.Errorf("gitstore: update %s: %w", refName, err)
 	}
 	lock := ref + ".lock"
 	f, err := os.OpenFile(lock, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
@@ -86,10 +92,10 @@ func (s *Store) writeRef(old, new plumbing.Hash) (err error) {
 		f, err = os.OpenFile(lock, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	}
 	if errors.Is(err, fs.ErrExist) {
-		return fmt.Errorf("gitstore: update %s: %s exists: another git process is updating the branch, or one crashed (then remove the file)", s.refName, lock)
+		return fmt.Errorf("gitstore: update %s: %s exists: another git process is updating the branch, or one crashed (then remove the file)", refName, lock)
 	}
 	if err != nil {
-		return fmt.Errorf("gitstore: update %s: %w", s.refName, err)
+		return fmt.Errorf("gitstore: update %s: %w", refName, err)
 	}
 	defer func() {
 		if err != nil {
@@ -97,27 +103,27 @@ func (s *Store) writeRef(old, new plumbing.Hash) (err error) {
 			os.Remove(lock)
 		}
 	}()
-	cur, err := s.readRef()
+	cur, err := s.readNamedRef(refName)
 	if errors.Is(err, errRefMissing) {
 		cur, err = plumbing.ZeroHash, nil
 	}
 	if err != nil {
-		return fmt.Errorf("gitstore: update %s: %w", s.refName, err)
+		return fmt.Errorf("gitstore: update %s: %w", refName, err)
 	}
 	if cur != old {
 		return errRefMoved
 	}
 	if _, err = f.WriteString(new.String() + "\n"); err != nil {
-		return fmt.Errorf("gitstore: update %s: %w", s.refName, err)
+		return fmt.Errorf("gitstore: update %s: %w", refName, err)
 	}
 	if err = f.Sync(); err != nil {
-		return fmt.Errorf("gitstore: update %s: %w", s.refName, err)
+		return fmt.Errorf("gitstore: update %s: %w", refName, err)
 	}
 	if err = f.Close(); err != nil {
-		return fmt.Errorf("gitstore: update %s: %w", s.refName, err)
+		return fmt.Errorf("gitstore: update %s: %w", refName, err)
 	}
 	if err = os.Rename(lock, ref); err != nil {
-		return fmt.Errorf("gitstore: update %s: %w", s.refName, err)
+		return fmt.Errorf("gitstore: update %s: %w", refName, err)
 	}
 	if err := syncFile(dir); err != nil {
 		// The ref is renamed: the commit is visible, only its durability
