@@ -69,13 +69,19 @@ func Check(files []File, refs *Referentials) []Problem {
 // are shared.
 func (c *Catalog) Apply(rev Revision, changed []File, deleted []string) *Catalog {
 	n := &Catalog{rev: rev, refs: c.refs, files: maps.Clone(c.files)}
+	touched := slices.Clone(deleted)
 	for _, name := range deleted {
 		delete(n.files, name)
 	}
 	for _, e := range parseAll(changed, c.refs) {
 		n.files[e.name] = e
+		touched = append(touched, e.name)
 	}
-	n.derive()
+	if len(touched) > 64 {
+		n.derive() // a big change: sorting everything again is as quick
+		return n
+	}
+	n.deriveFrom(c, touched)
 	return n
 }
 
@@ -204,9 +210,13 @@ func (c *Catalog) deriveLinks() {
 	for _, d := range c.byKind[KindService] {
 		c.servicesOf[d.Service.Structure] = append(c.servicesOf[d.Service.Structure], d)
 	}
+	folded := make(map[*Document]string, len(c.byKind[KindService]))
+	for _, d := range c.byKind[KindService] {
+		folded[d] = Fold(d.Title())
+	}
 	for _, list := range c.servicesOf {
-		slices.SortFunc(list, func(a, b *Document) int {
-			return cmp.Or(strings.Compare(Fold(a.Title()), Fold(b.Title())), strings.Compare(string(a.Path), string(b.Path)))
+		slices.SortFunc(list, func(a, b *Document) int { // as byTitle, folding each name once
+			return cmp.Or(strings.Compare(folded[a], folded[b]), strings.Compare(string(a.Path), string(b.Path)))
 		})
 	}
 	c.backlinks = map[Path][]Path{}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aiguillage/aiguillage/content"
 	"github.com/aiguillage/aiguillage/edit"
@@ -120,4 +121,70 @@ func TestConcurrentSaves(t *testing.T) {
 		}
 	}
 	fsck(t, f.dir)
+}
+
+// meddler commits a change of its own to the same page just before each
+// of the editor's commits, as a git push landing at the worst moment would.
+type meddler struct {
+	edit.Store
+	times int // how many commits to meddle with
+	n     int
+}
+
+func (m *meddler) Commit(ctx context.Context, ch content.Change) (content.Commit, error) {
+	if m.n < m.times {
+		m.n++
+		head, err := m.Store.Head(ctx)
+		if err != nil {
+			return content.Commit{}, err
+		}
+		for name := range ch.Writes {
+			f, err := m.Store.ReadFile(ctx, head, name)
+			if err != nil {
+				return content.Commit{}, err
+			}
+			text := string(f.Data)
+			if i := strings.Index(text, "Cinquième ligne"); i >= 0 {
+				end := i + strings.IndexByte(text[i:], '\n')
+				text = text[:i] + fmt.Sprintf("Cinquième ligne, poussée %d.", m.n) + text[end:]
+			}
+			if _, err := m.Store.Commit(ctx, content.Change{Base: head, Author: content.Author{Name: "Git CLI"}, Message: "push",
+				Writes: map[string][]byte{name: []byte(text)}}); err != nil {
+				return content.Commit{}, err
+			}
+		}
+	}
+	return m.Store.Commit(ctx, ch)
+}
+
+func TestCompareAndSwapRetries(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range []struct {
+		times int
+		ok    bool
+	}{{1, true}, {3, true}, {100, false}} {
+		f := newFixture(t)
+		m := &meddler{Store: f.store, times: tt.times}
+		ed, err := edit.New(edit.Config{Store: m, Refs: loadRefs(t), Now: func() time.Time { return clock }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, _ := ed.Load(ctx, epicerie)
+		raw := strings.Replace(string(d.Raw), "Première ligne.", fmt.Sprintf("Première ligne (%d).", tt.times), 1)
+		res, err := ed.Save(ctx, cluny, epicerie, d.Revision, []byte(raw), "x")
+		if !tt.ok {
+			if !errors.Is(err, content.ErrConflict) || errors.As(err, new(*edit.ConflictError)) {
+				t.Fatalf("%d meddling commits: err = %v, want a bounded-retry conflict", tt.times, err)
+			}
+			continue
+		}
+		if err != nil || !res.Merged {
+			t.Fatalf("%d meddling commits: %+v, %v", tt.times, res, err)
+		}
+		got := f.file(t, epicerie.File())
+		if !strings.Contains(got, fmt.Sprintf("Première ligne (%d).", tt.times)) || !strings.Contains(got, fmt.Sprintf("poussée %d.", tt.times)) {
+			t.Fatalf("after %d meddling commits:\n%s", tt.times, got)
+		}
+		fsck(t, f.dir)
+	}
 }

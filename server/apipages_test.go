@@ -265,9 +265,15 @@ func TestAPIPageInvalid(t *testing.T) {
 func TestAPIPageCreateDelete(t *testing.T) {
 	f := newFixture(t, options{accounts: true})
 	script := "<script>alert('api')</script>"
-	create := map[string]any{"slug": "atelier-cuisine-cluny", "summary": "Nouveau", "body": "Atelier " + script + "\n",
-		"front_matter": map[string]any{"nom": "Atelier " + script, "structure": "ccas-cluny",
-			"thematiques": []any{"equipement-et-alimentation--alimentation"}, "code_postal": "71250", "age_min": 16}}
+	img := `<img src=x onerror="alert('api')">`
+	hostile := map[string]any{"nom": "Atelier " + script, "structure": "ccas-cluny",
+		"thematiques": []any{"equipement-et-alimentation--alimentation"}, "code_postal": "71250", "age_min": 16,
+		"publics_precisions": script, "conditions_acces": img, "frais_precisions": script, "adresse": script,
+		"complement_adresse": img, "commune": script, "telephone": script, "horaires_accueil": script,
+		"justificatifs": []any{script, img}, "pro": map[string]any{"notes": script, "telephone": img},
+		"infos_temporaires": []any{map[string]any{"du": "2026-11-20", "au": "2026-11-30", "type": "message", "message": script}}}
+	create := map[string]any{"slug": "atelier-cuisine-cluny", "summary": script, "front_matter": hostile,
+		"body": "Atelier " + script + "\n\n" + img + "\n\n[lien](javascript:alert('api'))\n"}
 	if r := f.send("POST", "/api/v1/pages/services", "other-editor", "", create); r.status != 403 {
 		t.Fatalf("create for another structure: %d %s", r.status, r.body)
 	}
@@ -279,9 +285,18 @@ func TestAPIPageCreateDelete(t *testing.T) {
 	if created.FrontMatter["code_postal"] != "71250" || created.FrontMatter["age_min"] != float64(16) {
 		t.Fatalf("created = %+v", created)
 	}
-	html := f.page("/services/atelier-cuisine-cluny")
-	if strings.Contains(html, script) {
-		t.Fatal("a script written through the API is rendered as script")
+	if created.FrontMatter["publics_precisions"] != script || !strings.Contains(created.Body, img) {
+		t.Fatalf("hostile text not stored as written: %+v", created)
+	}
+	for _, cl := range []*client{f.anonymous(), f.as(f.newUser("lecteur@example.org", accounts.RoleAgent))} {
+		for _, target := range []string{"/services/atelier-cuisine-cluny", "/services/atelier-cuisine-cluny/fiche",
+			"/recherche?q=atelier", "/services/atelier-cuisine-cluny/historique", "/modifications"} {
+			r := cl.get(target)
+			if r.status != 200 || strings.Contains(r.body, script) || strings.Contains(r.body, img) ||
+				strings.Contains(r.body, "javascript:alert") || strings.Contains(r.body, "<img src=x") {
+				t.Errorf("%s: status %d, or a script written through the API is served as markup", target, r.status)
+			}
+		}
 	}
 	if r := f.send("POST", "/api/v1/pages/services", "editor", "", create); r.status != 409 || decode[apiErr](t, r).Error.Code != "exists" {
 		t.Fatalf("create twice: %d %s", r.status, r.body)

@@ -80,11 +80,19 @@ func (l *live) refresh(ctx context.Context) error {
 	if head == cur.Revision() {
 		return nil
 	}
-	names, err := l.store.ChangedFiles(ctx, cur.Revision(), head)
+	commit, err := l.store.CommitInfo(ctx, head)
 	if err != nil {
-		return fmt.Errorf("server: changes %s..%s: %w", cur.Revision().Short(), head.Short(), err)
+		return fmt.Errorf("server: read commit %s: %w", head.Short(), err)
 	}
-	next, err := l.advance(ctx, cur, head, names)
+	// One commit on top of the catalogue (every save): its files are the
+	// changes, already diffed by CommitInfo; else diff the two trees.
+	names := commit.Files
+	if commit.Parent != cur.Revision() {
+		if names, err = l.store.ChangedFiles(ctx, cur.Revision(), head); err != nil {
+			return fmt.Errorf("server: changes %s..%s: %w", cur.Revision().Short(), head.Short(), err)
+		}
+	}
+	next, err := l.advance(ctx, cur, commit, names)
 	if err != nil {
 		return err
 	}
@@ -100,7 +108,8 @@ type diff struct {
 	names []string
 }
 
-func (l *live) advance(ctx context.Context, cur *snapshot, head content.Revision, names []string) (*snapshot, error) {
+func (l *live) advance(ctx context.Context, cur *snapshot, commit content.Commit, names []string) (*snapshot, error) {
+	head := commit.Revision
 	var changed []content.File
 	var deleted []string
 	for _, name := range names {
@@ -113,10 +122,6 @@ func (l *live) advance(ctx context.Context, cur *snapshot, head content.Revision
 		default:
 			return nil, fmt.Errorf("server: read %s at %s: %w", name, head.Short(), err)
 		}
-	}
-	commit, err := l.store.CommitInfo(ctx, head)
-	if err != nil {
-		return nil, fmt.Errorf("server: read commit %s: %w", head.Short(), err)
 	}
 	cat := cur.Apply(head, changed, deleted)
 	return &snapshot{Catalog: cat, commit: commit, look: l.looks.next(ctx, cat, cur.look, names)}, nil

@@ -91,6 +91,10 @@ func TestConcurrentEditors(t *testing.T) {
 	go func() { _ = f.srv.Serve(ln) }()
 	base := "http://" + ln.Addr().String()
 	headers := map[string]map[string]string{"editor": f.authHeader("editor"), "admin": f.authHeader("admin")}
+	// One transport for all clients, closed at the end: idle keep-alive
+	// connections would hold the server's shutdown.
+	transport := &http.Transport{MaxIdleConnsPerHost: soakClients}
+	defer transport.CloseIdleConnections()
 	deadline := time.Now().Add(d)
 	var (
 		mu      sync.Mutex
@@ -106,7 +110,7 @@ func TestConcurrentEditors(t *testing.T) {
 			if id%5 == 0 {
 				user = "admin"
 			}
-			c := &soakClient{id: id, base: base, http: &http.Client{Timeout: time.Minute}, headers: headers[user], rng: rand.New(rand.NewPCG(uint64(id), 7))}
+			c := &soakClient{id: id, base: base, http: &http.Client{Timeout: time.Minute, Transport: transport}, headers: headers[user], rng: rand.New(rand.NewPCG(uint64(id), 7))}
 			for n := 0; time.Now().Before(deadline); n++ {
 				ack, status, err := c.edit(n)
 				mu.Lock()
