@@ -40,6 +40,7 @@ type Store interface {
 	ReadFile(ctx context.Context, rev content.Revision, name string) (content.File, error)
 	CommitInfo(ctx context.Context, rev content.Revision) (content.Commit, error)
 	Refs(ctx context.Context, prefix string) (map[string]content.Revision, error)
+	Ref(ctx context.Context, ref string) (content.Revision, error)
 	CommitRef(ctx context.Context, ref string, old content.Revision, ch content.Change) (content.Commit, error)
 }
 

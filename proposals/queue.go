@@ -152,13 +152,9 @@ func (q *Queue) Get(ctx context.Context, id string) (Proposal, error) {
 	if !validID(id) {
 		return Proposal{}, fmt.Errorf("proposals: %q: %w", id, content.ErrNotFound)
 	}
-	refs, err := q.store.Refs(ctx, RefPrefix+id)
+	tip, err := q.store.Ref(ctx, RefPrefix+id)
 	if err != nil {
 		return Proposal{}, fmt.Errorf("proposals: get %s: %w", id, err)
-	}
-	tip, ok := refs[RefPrefix+id]
-	if !ok {
-		return Proposal{}, fmt.Errorf("proposals: %s: %w", id, content.ErrNotFound)
 	}
 	p, err := q.read(ctx, id, tip)
 	if err != nil {

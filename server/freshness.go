@@ -117,6 +117,6 @@ func (s *Server) showFreshness(c *fiber.Ctx) error {
 	data := freshness(s.live.catalog().Catalog, edits, s.today())
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	v := s.view(c, s.t("freshness.title"), data)
-	v.NoIndex = true
+	v.NoIndex, v.Current = true, "freshness"
 	return s.render(c, fiber.StatusOK, "freshness", v)
 }

@@ -202,6 +202,8 @@ func TestFreshnessPage(t *testing.T) {
 	// The fixture's clock is 24 November 2026 and its period 6 months:
 	// ccas-cluny and its épicerie were verified on 15 September (fresh),
 	// its other services never; structure B's service never either.
+	contains(t, "editor's header", req(ps.editorA, "GET", "/", nil).body, `href="/fraicheur"`)
+	lacks(t, "agent's header", req(ps.agent, "GET", "/", nil).body, `href="/fraicheur"`)
 	a := req(ps.editorA, "GET", "/fraicheur", nil)
 	if a.status != http.StatusOK {
 		t.Fatalf("/fraicheur: %d", a.status)

@@ -141,7 +141,7 @@ func (s *Server) queue(c *fiber.Ctx, mine bool) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	v := s.view(c, title, data)
-	v.NoIndex = true
+	v.NoIndex, v.Current = true, "proposals"
 	return s.render(c, fiber.StatusOK, "queue", v)
 }
 

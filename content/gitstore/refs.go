@@ -163,3 +163,22 @@ func (s *Store) CommitRef(ctx context.Context, ref string, old content.Revision,
 	}
 	return rec.commit(), nil
 }
+
+// Ref returns the commit the side ref ref points to; content.ErrNotFound
+// when there is no such ref.
+func (s *Store) Ref(ctx context.Context, ref string) (content.Revision, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	if err := checkSideRef(ref); err != nil {
+		return "", err
+	}
+	hash, err := s.readNamedRef(ref)
+	if errors.Is(err, errRefMissing) {
+		return "", fmt.Errorf("gitstore: ref %s: %w", ref, content.ErrNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("gitstore: ref %s: %w", ref, err)
+	}
+	return content.Revision(hash.String()), nil
+}

@@ -73,6 +73,12 @@ func TestCommitRef(t *testing.T) {
 	if refs, _ := s.Refs(ctx, "refs/propositions/"); refs[ref] != e.Revision {
 		t.Errorf("Refs after update = %v", refs)
 	}
+	if got, err := s.Ref(ctx, ref); err != nil || got != e.Revision {
+		t.Errorf("Ref(%s) = %s, %v", ref, got, err)
+	}
+	if _, err := s.Ref(ctx, "refs/propositions/absente"); !errors.Is(err, content.ErrNotFound) {
+		t.Errorf("Ref of a missing ref: %v", err)
+	}
 	if got, _ := s.Refs(ctx, "refs/autres/"); len(got) != 0 {
 		t.Errorf("Refs of another prefix = %v", got)
 	}
