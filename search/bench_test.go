@@ -331,12 +331,14 @@ func BenchmarkDocTable(b *testing.B) {
 	defer snap.Close()
 	st := ix.state.Load()
 	b.Run("cold", func(b *testing.B) {
+		cpu0 := cpuTime()
 		for i := 0; i < b.N; i++ {
 			var ts tables
 			if _, err := ts.build(snap, st); err != nil {
 				b.Fatal(err)
 			}
 		}
+		b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
 	})
 	b.Run("warm", func(b *testing.B) {
 		var ts tables
@@ -344,10 +346,12 @@ func BenchmarkDocTable(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.ResetTimer()
+		cpu0 := cpuTime()
 		for i := 0; i < b.N; i++ {
 			if _, err := ts.build(snap, st); err != nil {
 				b.Fatal(err)
 			}
 		}
+		b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
 	})
 }

@@ -159,4 +159,17 @@ func TestCollectMatchesBleveCorpus(t *testing.T) {
 	n += sameMatches(t, ix, "", "Rennes", 20)
 	n += sameMatches(t, ix, "aide", "Annecy", 200)
 	t.Logf("%d matches compared", n)
+
+	// Browsing lists every service of the place: bleve's collector, asked
+	// for no score, stopped at its first window of 250 documents.
+	res := mustSearch(t, ix, Query{Commune: "71270", RayonKm: 10})
+	want := 0
+	for _, m := range ix.state.Load().metas {
+		if c := res.Commune; m.Kind == content.KindService && !m.inactive() && inLocation(m, distance(*c, m), 10, c) {
+			want++
+		}
+	}
+	if res.Total != want || want <= 250 {
+		t.Errorf("browsing around Mâcon: total %d, want %d (> 250)", res.Total, want)
+	}
 }
