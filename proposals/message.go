@@ -95,3 +95,11 @@ func cleanText(s string) string {
 	}
 	return strings.TrimSpace(strings.Join(out, "\n"))
 }
+
+// IsProposal reports whether a commit message is that of a proposal or of
+// a decision on one. Such commits live on refs/propositions/*, off the
+// branch, and may carry a reporter's contact: the public history, revision
+// and diff views must not show them even when asked by hash.
+func IsProposal(message string) bool {
+	return parseMessage(message).trailers[keyID] != ""
+}

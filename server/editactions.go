@@ -192,6 +192,9 @@ func (s *Server) postRevert(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
+	if _, err := s.branchCommit(ctx, rev); err != nil {
+		return err
+	}
 	old, err := s.cfg.Store.ReadFile(ctx, rev, p.File())
 	if err != nil {
 		return err

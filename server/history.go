@@ -1,13 +1,16 @@
 package server
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/aiguillage/aiguillage/content"
+	"github.com/aiguillage/aiguillage/proposals"
 )
 
 const (
@@ -103,7 +106,7 @@ func (s *Server) showRevision(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	commit, err := s.cfg.Store.CommitInfo(ctx, rev)
+	commit, err := s.branchCommit(ctx, rev)
 	if err != nil {
 		return err
 	}
@@ -214,6 +217,20 @@ func fileLink(cat *content.Catalog, name string) link {
 
 // revisionParam accepts a full hexadecimal commit hash only: abbreviations
 // are ambiguous and anything else is not a revision.
+// branchCommit is the commit rev names, unless it is a proposal's: those
+// live off the branch and may carry a reporter's contact, so the history
+// views answer as for a revision that does not exist.
+func (s *Server) branchCommit(ctx context.Context, rev content.Revision) (content.Commit, error) {
+	commit, err := s.cfg.Store.CommitInfo(ctx, rev)
+	if err != nil {
+		return content.Commit{}, err
+	}
+	if proposals.IsProposal(commit.Message) {
+		return content.Commit{}, fmt.Errorf("server: revision %s is a proposal's: %w", rev.Short(), content.ErrNotFound)
+	}
+	return commit, nil
+}
+
 func revisionParam(s string) (content.Revision, error) {
 	if len(s) != 40 && len(s) != 64 {
 		return "", badParam("bad_revision", "param.bad_revision")
@@ -240,11 +257,11 @@ func clampInt(v, min, max int) int {
 // "" when the page did not exist at rev.
 func (s *Server) readableText(c *fiber.Ctx, rev content.Revision, p content.Path) (string, error) {
 	ctx := c.UserContext()
+	if _, err := s.branchCommit(ctx, rev); err != nil {
+		return "", err
+	}
 	f, err := s.cfg.Store.ReadFile(ctx, rev, p.File())
 	if errors.Is(err, content.ErrNotFound) {
-		if _, cerr := s.cfg.Store.CommitInfo(ctx, rev); cerr != nil {
-			return "", cerr
-		}
 		return "", nil
 	}
 	if err != nil {

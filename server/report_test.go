@@ -128,6 +128,24 @@ func TestReport(t *testing.T) {
 	for _, u := range []string{page, page + "/historique", "/modifications", "/modifications.atom", "/structures/ccas-cluny"} {
 		lacks(t, u, f.get(u).body, "temoin-contact@example.org")
 	}
+	// Not even when the report's own commit is asked for by its hash.
+	refs, err := f.store.Refs(context.Background(), "refs/propositions/")
+	if err != nil || len(refs) != 1 {
+		t.Fatalf("proposal refs = %v, %v", refs, err)
+	}
+	head, err := f.store.Head(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rev := range refs {
+		for _, u := range []string{page + "/revision/" + string(rev), page + "/diff?de=" + string(rev) + "&a=" + string(head), page + "/diff?de=" + string(head) + "&a=" + string(rev)} {
+			r := f.get(u)
+			if r.status != http.StatusNotFound {
+				t.Errorf("%s: %d, want 404 for a proposal's commit", u, r.status)
+			}
+			lacks(t, u, r.body, "temoin-contact@example.org")
+		}
+	}
 
 	// The limit per address: five reports in ten minutes.
 	for i := 2; i <= 6; i++ {
