@@ -298,3 +298,16 @@ func TestSignInDisabled(t *testing.T) {
 	lacks(t, "home", f.get("/").body, "/connexion", "Se connecter")
 	wantStatus(t, "sign-in page", f.get("/connexion"), http.StatusNotFound)
 }
+
+// TestLinkSecretsNotLogged: invitation and reset links are credentials, so
+// the request log names their route, never the link itself.
+func TestLinkSecretsNotLogged(t *testing.T) {
+	t.Parallel()
+	var logs syncBuffer
+	f := newFixture(t, options{noSearch: true, accounts: true, log: &logs})
+	for _, u := range []string{"/invitation/secret-du-lien-1234", "/mot-de-passe/secret-du-lien-5678"} {
+		f.get(u)
+	}
+	lacks(t, "log", logs.String(), "secret-du-lien")
+	contains(t, "log", logs.String(), "/invitation/:token", "/mot-de-passe/:token")
+}

@@ -49,7 +49,17 @@ func (s *Server) requestLog(c *fiber.Ctx) error {
 		level = slog.LevelDebug
 	}
 	s.log.Log(c.UserContext(), level, "request",
-		"method", c.Method(), "path", c.Path(), "status", c.Response().StatusCode(),
+		"method", c.Method(), "path", loggedPath(c), "status", c.Response().StatusCode(),
 		"bytes", len(c.Response().Body()), "duration_us", time.Since(start).Microseconds())
 	return nil
+}
+
+// loggedPath is the request's path as logs may keep it: on the routes whose
+// path carries a secret (invitation and password-reset links), the route's
+// pattern instead, since whoever reads the logs could use the link.
+func loggedPath(c *fiber.Ctx) string {
+	if r := c.Route(); r != nil && strings.Contains(r.Path, ":token") {
+		return r.Path
+	}
+	return c.Path()
 }

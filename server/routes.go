@@ -140,7 +140,7 @@ func (s *Server) routes() {
 }
 
 func (s *Server) logPanic(c *fiber.Ctx, e any) {
-	s.log.Error("panic in handler", "method", c.Method(), "path", c.Path(), "panic", e)
+	s.log.Error("panic in handler", "method", c.Method(), "path", loggedPath(c), "panic", e)
 }
 
 func (s *Server) health(c *fiber.Ctx) error {
