@@ -94,14 +94,10 @@ func (s *Server) showFeed(c *fiber.Ctx) error {
 }
 
 // publicBase is the site's public address without a trailing slash: the
-// server's flag, else config.yaml's base_url, else the request's.
+// server's flag, else config.yaml's base_url, else the request's host once
+// checked (publicURL), so a forged Host header cannot reach the feed.
 func (s *Server) publicBase(c *fiber.Ctx, cfg content.SiteConfig) string {
-	for _, b := range []string{s.cfg.BaseURL, cfg.BaseURL} {
-		if b != "" {
-			return strings.TrimSuffix(b, "/")
-		}
-	}
-	return c.BaseURL()
+	return s.publicURL(c, cfg, "")
 }
 
 func (s *Server) buildFeed(ctx context.Context, cat *snapshot, base string, f changesFilter) ([]byte, error) {
