@@ -253,6 +253,11 @@ func (s *Server) useReset(c *fiber.Ctx) error {
 	} else if err != nil {
 		return err
 	}
+	// A disabled account keeps its password and the link: an
+	// administrator who enables it again may still hand the link over.
+	if u.Disabled {
+		return errForbidden(s)
+	}
 	if field, key := checkNewPassword(c); field != "" {
 		return s.renderLink(c, fiber.StatusUnprocessableEntity, s.t("link.reset.title"), &linkView{User: u, Errors: map[string]string{field: s.t(key)}})
 	}
@@ -260,9 +265,6 @@ func (s *Server) useReset(c *fiber.Ctx) error {
 		return s.expiredLink(c)
 	} else if err != nil {
 		return err
-	}
-	if u.Disabled {
-		return errForbidden(s)
 	}
 	s.log.Info("password reset", "user_id", u.ID)
 	return s.startSession(c, u, "/compte")
