@@ -284,6 +284,21 @@ func TestInvitations(t *testing.T) {
 	if _, err := s.AcceptInvitation(ctx, secret, "Encore", pw); !errors.Is(err, accounts.ErrExpired) {
 		t.Errorf("second use: %v", err)
 	}
+	// An editor's pending link dies with the editor's right to give it.
+	pending, err := s.CreateInvitation(ctx, ed, accounts.Invitation{Email: "pending@example.org", Role: accounts.RoleEditor, Structures: []string{"a"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ed.Structures = []string{"c"}
+	if err := s.UpdateUser(ctx, ed); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AcceptInvitation(ctx, pending, "Trop tard", pw); !errors.Is(err, accounts.ErrExpired) {
+		t.Errorf("invitation of an editor who lost the structure: %v", err)
+	}
+	if _, err := s.UserByEmail(ctx, "pending@example.org"); !errors.Is(err, accounts.ErrNotFound) {
+		t.Errorf("account created all the same: %v", err)
+	}
 	late, _ := s.CreateInvitation(ctx, admin, accounts.Invitation{Email: "late@example.org", Role: accounts.RoleAgent})
 	clk.add(8 * 24 * time.Hour)
 	if _, err := s.AcceptInvitation(ctx, late, "Tard", pw); !errors.Is(err, accounts.ErrExpired) {

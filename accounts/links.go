@@ -85,6 +85,9 @@ func (s *SQLite) AcceptInvitation(ctx context.Context, secret, name, password st
 		if err != nil {
 			return err
 		}
+		if err := inviterStillMay(ctx, tx, inv); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET used = 1 WHERE id = ?`, inv.ID); err != nil {
 			return err
 		}
@@ -95,6 +98,24 @@ func (s *SQLite) AcceptInvitation(ctx context.Context, secret, name, password st
 		return nil, err
 	}
 	return u, nil
+}
+
+// inviterStillMay checks, when an invitation is used, that its author may
+// still give that role on those structures: a link made by an editor who
+// was disabled or lost a structure since must not create an editor of it.
+// Such a link counts as expired.
+func inviterStillMay(ctx context.Context, q querier, inv *Invitation) error {
+	by, err := scanUser(q.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, inv.InvitedBy))
+	if err == nil {
+		err = loadStructures(ctx, q, by)
+	}
+	if err != nil {
+		return fmt.Errorf("accounts: inviter of invitation %d: %w", inv.ID, err)
+	}
+	if by.CanInvite(inv.Role, inv.Structures) != nil {
+		return ErrExpired
+	}
+	return nil
 }
 
 // CreateReset makes a single-use password-reset link for a user; older
