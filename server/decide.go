@@ -203,7 +203,7 @@ func (s *Server) checkReason(reason string) string {
 	switch n := utf8.RuneCountInString(reason); {
 	case n == 0:
 		return s.t("proposal.error.reason")
-	case n > decisionReasonMax || !utf8.ValidString(reason):
+	case n > decisionReasonMax || len(reason) > proposals.MaxText || !utf8.ValidString(reason):
 		return s.t("proposal.error.reason_long", decisionReasonMax)
 	}
 	return ""

@@ -76,6 +76,8 @@ func (s *Server) classify(err error) (status int, code, message string) {
 		return fiber.StatusUnprocessableEntity, "invalid", msgs.T("apipages.invalid")
 	case errors.Is(err, content.ErrNotFound), errors.Is(err, content.ErrInvalidPath):
 		return fiber.StatusNotFound, "not_found", msgs.T("error.404.text")
+	case errors.Is(err, content.ErrTooLarge):
+		return fiber.StatusRequestEntityTooLarge, "too_large", msgs.T("edit.error.request_too_large")
 	case errors.Is(err, content.ErrInvalid):
 		return fiber.StatusUnprocessableEntity, "invalid", msgs.T("error.invalid.text")
 	case errors.As(err, &fe):
@@ -99,7 +101,7 @@ func (s *Server) classify(err error) (status int, code, message string) {
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	status, code, message := s.classify(err)
 	if status >= 500 {
-		s.log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
+		s.log.Error("request failed", "method", c.Method(), "path", loggedPath(c), "err", err)
 	}
 	setSecurityHeaders(c)
 	c.Set(fiber.HeaderCacheControl, "no-store")

@@ -122,10 +122,12 @@ func (s *Server) checkReportFields(data *reportView) bool {
 	switch n := utf8.RuneCountInString(data.Text); {
 	case n == 0:
 		data.TextError = s.t("report.error.empty")
-	case n > reportMaxText || !utf8.ValidString(data.Text):
+	// The queue bounds bytes: text in a script of three-byte letters
+	// reaches its limit before ours in characters.
+	case n > reportMaxText || len(data.Text) > proposals.MaxText || !utf8.ValidString(data.Text):
 		data.TextError = s.t("report.error.too_long", reportMaxText)
 	}
-	if utf8.RuneCountInString(data.Contact) > reportMaxContact || !utf8.ValidString(data.Contact) {
+	if utf8.RuneCountInString(data.Contact) > reportMaxContact || len(data.Contact) > proposals.MaxContact || !utf8.ValidString(data.Contact) {
 		data.ContactError = s.t("report.error.contact_long", reportMaxContact)
 	}
 	if data.TextError != "" {

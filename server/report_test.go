@@ -104,6 +104,13 @@ func TestReport(t *testing.T) {
 	if r := cl.post(page+"/signaler", long); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "trop long") {
 		t.Errorf("too long: %d", r.status)
 	}
+	// 150 characters, but 300 bytes: over the queue's limit, which counts
+	// bytes; refused on the form, not a 500 once the queue refuses it.
+	wide := cloneValues(form)
+	wide.Set("contact", strings.Repeat("é", 150))
+	if r := cl.post(page+"/signaler", wide); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, `id="contact-erreur"`) {
+		t.Errorf("contact of 300 bytes: %d\n%.400s", r.status, r.body)
+	}
 
 	clock.advance(3 * time.Hour)
 	refused("too old", http.StatusUnprocessableEntity, form, "Le formulaire a expiré")
