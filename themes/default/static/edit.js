@@ -48,11 +48,15 @@
     err.textContent = data.erreur_horaires || "";
     err.hidden = !data.erreur_horaires;
   }
+  // Answers may come back out of order: only the latest request's counts.
+  var asked = 0;
   function refresh() {
     var fields = {};
     if (body) fields._body = body.value;
     if (hours) fields.horaires_accueil = hours.value;
+    var mine = ++asked;
     post(previewURL, fields).then(function (data) {
+      if (mine !== asked) return;
       if (body && section && target) {
         target.innerHTML = data.html; // sanitised by the server
         section.hidden = false;
@@ -90,15 +94,20 @@
   // Who else has the page open, every 15 seconds.
   var presenceURL = form.getAttribute("data-presence");
   var notice = document.getElementById("presence");
+  var beating;
   function beat() {
     post(presenceURL, {}).then(function (data) {
       var others = data.autres || [];
       notice.textContent = others.length ? notice.getAttribute("data-modele").replace("%s", others.join(", ")) : "";
       notice.hidden = !others.length;
-    }).catch(function () { /* keep the last notice */ });
+    }).catch(function (e) {
+      // Signed out, rights lost, page renamed or deleted: stop asking.
+      // Network errors keep the last notice and try again.
+      if (/^4\d\d$/.test(e.message)) clearInterval(beating);
+    });
   }
   if (presenceURL && notice) {
     beat();
-    setInterval(beat, 15000);
+    beating = setInterval(beat, 15000);
   }
 })();
