@@ -3,7 +3,6 @@ package server
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/aiguillage/aiguillage/accounts"
 	"github.com/aiguillage/aiguillage/edit"
 )
 
@@ -14,9 +13,5 @@ func (s *Server) actor(c *fiber.Ctx) edit.Actor {
 	if u == nil || u.Disabled {
 		return edit.Actor{}
 	}
-	a := edit.Actor{Name: u.Name, Email: u.Email, Admin: u.Role == accounts.RoleAdmin}
-	if u.Role == accounts.RoleEditor {
-		a.Structures = u.Structures
-	}
-	return a
+	return actorOf(u)
 }

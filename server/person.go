@@ -5,7 +5,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/aiguillage/aiguillage/accounts"
 	"github.com/aiguillage/aiguillage/content"
 	"github.com/aiguillage/aiguillage/edit"
 )
@@ -14,15 +13,11 @@ import (
 // commits they author, and what they edit, for the one rights rule
 // (edit.Allowed).
 type person struct {
-	ID          string // account id, recorded with their proposals
-	Name, Email string
-	Admin       bool
-	Structures  []string // structures an editor edits
+	ID string // account id, recorded with their proposals
+	edit.Actor
 }
 
-func (p *person) actor() edit.Actor {
-	return edit.Actor{Name: p.Name, Email: p.Email, Admin: p.Admin, Structures: p.Structures}
-}
+func (p *person) actor() edit.Actor { return p.Actor }
 
 func (p *person) author() content.Author {
 	name := p.Name
@@ -44,9 +39,5 @@ func (s *Server) person(c *fiber.Ctx) *person {
 	if u == nil || u.Disabled {
 		return nil
 	}
-	p := &person{ID: strconv.FormatInt(u.ID, 10), Name: u.Name, Email: u.Email, Admin: u.IsAdmin()}
-	if u.Role == accounts.RoleEditor {
-		p.Structures = u.Structures
-	}
-	return p
+	return &person{ID: strconv.FormatInt(u.ID, 10), Actor: actorOf(u)}
 }
