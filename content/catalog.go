@@ -30,8 +30,7 @@ type Catalog struct {
 	recent     map[Kind][]*Document // by date_maj desc, then path
 	servicesOf map[string][]*Document
 	backlinks  map[Path][]Path
-	problems   []Problem // every problem, sorted by file then line
-	byFile     map[string][]Problem
+	byFile     map[string][]Problem // the files that have problems, each sorted by line
 	config     SiteConfig
 	synonyms   [][]string
 	redirects  map[Path]Path
@@ -231,39 +230,36 @@ func (c *Catalog) deriveLinks() {
 	}
 }
 
-// deriveProblems gathers per-file problems and adds cross-file ones.
+// deriveProblems finds every file's problems.
 func (c *Catalog) deriveProblems() {
-	c.problems = nil
+	c.byFile = map[string][]Problem{}
 	for _, e := range c.files {
-		c.problems = append(c.problems, e.problems...)
+		setOrDelete(c.byFile, e.name, c.fileProblems(e))
 	}
-	for _, e := range c.files {
-		d := e.doc
-		if d == nil || d.Service == nil {
-			continue
-		}
+}
+
+// fileProblems is every problem of one file, sorted by line: its own
+// (reading, parsing, validation), then those that depend on other pages —
+// a service's missing structure, a wiki link to no page.
+func (c *Catalog) fileProblems(e *fileEntry) []Problem {
+	out := slices.Clone(e.problems)
+	d := e.doc
+	if d != nil && d.Service != nil {
 		if _, ok := c.docs[Path(string(KindStructure)+"/"+d.Service.Structure)]; !ok {
-			c.problems = append(c.problems, Problem{File: d.Path.File(), Line: e.structAt, Field: "structure", Code: CodeStructure,
+			out = append(out, Problem{File: e.name, Line: e.structAt, Field: "structure", Code: CodeStructure,
 				Message: "structure : aucune structure « " + d.Service.Structure + " » (fichier structures/" + d.Service.Structure + ".md introuvable)"})
 		}
 	}
-	for _, kind := range Kinds {
-		for _, d := range c.byKind[kind] {
-			for _, l := range d.Links {
-				if _, ok := c.docs[l]; !ok {
-					c.problems = append(c.problems, Problem{File: d.Path.File(), Code: CodeBrokenLink, Warning: true,
-						Message: "lien [[" + string(l) + "]] : cette page n'existe pas (encore)"})
-				}
+	if d != nil {
+		for _, l := range d.Links {
+			if _, ok := c.docs[l]; !ok {
+				out = append(out, Problem{File: e.name, Code: CodeBrokenLink, Warning: true,
+					Message: "lien [[" + string(l) + "]] : cette page n'existe pas (encore)"})
 			}
 		}
 	}
-	slices.SortStableFunc(c.problems, func(a, b Problem) int {
-		return cmp.Or(strings.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line))
-	})
-	c.byFile = map[string][]Problem{}
-	for _, p := range c.problems {
-		c.byFile[p.File] = append(c.byFile[p.File], p)
-	}
+	slices.SortStableFunc(out, func(a, b Problem) int { return cmp.Compare(a.Line, b.Line) })
+	return out
 }
 
 // keyLine finds the line of a top-level front matter key, 0 if absent.
@@ -337,7 +333,13 @@ func (c *Catalog) Recent(kind Kind, n int) []*Document {
 }
 
 // Problems returns every problem of every file, sorted by file then line.
-func (c *Catalog) Problems() []Problem { return slices.Clone(c.problems) }
+func (c *Catalog) Problems() []Problem {
+	var out []Problem
+	for _, name := range slices.Sorted(maps.Keys(c.byFile)) {
+		out = append(out, c.byFile[name]...)
+	}
+	return out
+}
 
 // FileProblems returns the problems of one file.
 func (c *Catalog) FileProblems(name string) []Problem { return slices.Clone(c.byFile[name]) }

@@ -11,8 +11,7 @@ import (
 // c was applied to, when only the files named in touched changed: every
 // page save goes through here, and rebuilding the whole catalogue's sorted
 // lists cost tens of milliseconds at 10,000 pages. Problems are still
-// derived from scratch (they depend on which pages exist). The result
-// equals what derive gives (catalogapply_test.go checks it).
+// The result equals what derive gives (catalogapply_test.go checks it).
 func (c *Catalog) deriveFrom(prev *Catalog, touched []string) {
 	var olds, news []*Document
 	for _, name := range touched {
@@ -52,7 +51,34 @@ func (c *Catalog) deriveFrom(prev *Catalog, touched []string) {
 	}
 	c.patchServicesOf(prev, olds, news)
 	c.patchBacklinks(prev, olds, news)
-	c.deriveProblems()
+	c.patchProblems(prev, touched, slices.Concat(olds, news))
+}
+
+// patchProblems finds again the problems of the files whose problems may
+// have changed: the files touched, the services of a structure that
+// appeared or went, and the pages that link to a page that did.
+func (c *Catalog) patchProblems(prev *Catalog, touched []string, docs []*Document) {
+	c.byFile = maps.Clone(prev.byFile)
+	again := slices.Clone(touched)
+	for _, d := range docs {
+		if d.Path.Kind() == KindStructure {
+			slug := d.Path.Slug()
+			for _, svc := range slices.Concat(prev.servicesOf[slug], c.servicesOf[slug]) {
+				again = append(again, svc.Path.File())
+			}
+		}
+		for _, p := range slices.Concat(prev.backlinks[d.Path], c.backlinks[d.Path]) {
+			again = append(again, p.File())
+		}
+	}
+	slices.Sort(again)
+	for _, name := range slices.Compact(again) {
+		if e := c.files[name]; e != nil {
+			setOrDelete(c.byFile, name, c.fileProblems(e))
+		} else {
+			delete(c.byFile, name)
+		}
+	}
 }
 
 // deriveSettings reads the site's settings files.

@@ -127,6 +127,14 @@ func catalogDiff(got, want *Catalog) string {
 	if g, w := got.Problems(), want.Problems(); !reflect.DeepEqual(g, w) {
 		return fmt.Sprintf("Problems = %v, want %v", g, w)
 	}
+	if g, w := got.Files(), want.Files(); !reflect.DeepEqual(g, w) {
+		return fmt.Sprintf("Files = %v, want %v", g, w)
+	}
+	for _, name := range want.Files() {
+		if g, w := got.FileProblems(name), want.FileProblems(name); !reflect.DeepEqual(g, w) {
+			return fmt.Sprintf("FileProblems(%s) = %v, want %v", name, g, w)
+		}
+	}
 	if !reflect.DeepEqual(got.Synonyms(), want.Synonyms()) || !reflect.DeepEqual(got.Config(), want.Config()) {
 		return "settings differ"
 	}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"syscall"
@@ -84,6 +85,7 @@ func BenchmarkSave(b *testing.B) {
 	pages := benchPages(b, store)
 	app := srv.Handler()
 	var times []time.Duration
+	stopProfile := profileLoop(b)
 	cpu0 := cpuTime()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -98,12 +100,33 @@ func BenchmarkSave(b *testing.B) {
 		times = append(times, time.Since(start))
 	}
 	b.StopTimer()
+	stopProfile()
 	// CPU time of the whole process (background index merges included)
 	// per save: on the shared machine it varies far less than wall time.
 	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
 	slices.Sort(times)
 	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(times[len(times)*9/10].Microseconds())/1000, "p90-ms")
+}
+
+// profileLoop writes a CPU profile of the saves alone (not of the index
+// build before them) to $AIGUILLAGE_BENCH_CPUPROFILE when it is set.
+func profileLoop(b *testing.B) (stop func()) {
+	path := os.Getenv("AIGUILLAGE_BENCH_CPUPROFILE")
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}
 }
 
 // cpuTime is the CPU time the process has used (user and system).
