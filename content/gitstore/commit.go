@@ -162,6 +162,11 @@ func (s *Store) tryCommit(ch content.Change, ed map[string]edit) (*record, error
 	if err := s.writeRef(head, rec.hash); err != nil {
 		return nil, err
 	}
+	// The next commit starts from these trees, and the readers that bring
+	// the catalogue to this commit diff them against their parents.
+	for _, t := range b.trees {
+		s.committed.put(t)
+	}
 	return rec, nil
 }
 
@@ -239,8 +244,8 @@ type builder struct {
 	h       *handle
 	pending []*plumbing.MemoryObject
 	seen    map[plumbing.Hash]bool
-	written []plumbing.Hash
-	changed []string // files whose entry really changed
+	trees   []*object.Tree // the new trees, decoded
+	changed []string       // files whose entry really changed
 }
 
 // write queues o unless the repository or the commit has it already.
@@ -363,7 +368,7 @@ func (b *builder) build(tree plumbing.Hash, prefix string, ed map[string]edit) (
 	hash, err := b.write(o)
 	if err == nil {
 		t.Hash = hash
-		b.h.cacheTree(t) // the next commit starts from it
+		b.trees = append(b.trees, t)
 	}
 	return hash, err
 }

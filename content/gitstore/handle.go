@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/go-git/go-billy/v5/osfs"
@@ -32,19 +33,24 @@ const objectCacheSize = 32 * cache.MiByte
 // parent": a few entries make the second decode free.
 const treeCacheSize = 16
 
+// committedTreesSize is how many of the trees the last commits wrote the
+// store keeps for every handle (see Store.committed): the root and the
+// changed folders of a few commits.
+const committedTreesSize = 8
+
 // handle is one go-git storage of the repository. go-git is not safe for
 // concurrent use, so each handle is used by one goroutine at a time; several
 // handles on the same directory share nothing but the files.
 type handle struct {
-	gitDir  string
-	st      *filesystem.Storage
-	packDir time.Time // mtime of objects/pack when the pack indexes were loaded
-	trees   map[plumbing.Hash]*object.Tree
-	order   []plumbing.Hash
+	gitDir    string
+	st        *filesystem.Storage
+	packDir   time.Time  // mtime of objects/pack when the pack indexes were loaded
+	trees     *treeCache // this handle's
+	committed *treeCache // the store's, shared
 }
 
 func (s *Store) newHandle() *handle {
-	h := &handle{gitDir: s.gitDir}
+	h := &handle{gitDir: s.gitDir, committed: s.committed}
 	h.open()
 	return h
 }
@@ -53,8 +59,7 @@ func (h *handle) open() {
 	h.st = filesystem.NewStorageWithOptions(osfs.New(h.gitDir), cache.NewObjectLRU(objectCacheSize),
 		filesystem.Options{KeepDescriptors: true, LargeObjectThreshold: maxBlob})
 	h.packDir = h.packDirTime()
-	h.trees = make(map[plumbing.Hash]*object.Tree, treeCacheSize)
-	h.order = h.order[:0]
+	h.trees = newTreeCache(treeCacheSize)
 }
 
 func (h *handle) close() {
@@ -97,10 +102,14 @@ func (h *handle) commit(hash plumbing.Hash) (*object.Commit, error) {
 	return c, nil
 }
 
-// tree reads and decodes a tree, through the handle's small cache. The
-// returned tree is shared: callers must not modify it.
+// tree reads and decodes a tree, through the handle's small cache and the
+// store's cache of committed trees. The returned tree is shared: callers
+// must not modify it.
 func (h *handle) tree(hash plumbing.Hash) (*object.Tree, error) {
-	if t, ok := h.trees[hash]; ok {
+	if t, ok := h.trees.get(hash); ok {
+		return t, nil
+	}
+	if t, ok := h.committed.get(hash); ok {
 		return t, nil
 	}
 	o, err := h.object(plumbing.TreeObject, hash)
@@ -111,21 +120,42 @@ func (h *handle) tree(hash plumbing.Hash) (*object.Tree, error) {
 	if err := t.Decode(o); err != nil {
 		return nil, err
 	}
-	h.cacheTree(t)
+	h.trees.put(t)
 	return t, nil
 }
 
-// cacheTree keeps t (which must not change any more) in the handle's cache.
-func (h *handle) cacheTree(t *object.Tree) {
-	if _, ok := h.trees[t.Hash]; ok {
+// treeCache keeps the last decoded trees put in it. It is safe for
+// concurrent use; the trees must not change any more.
+type treeCache struct {
+	mu    sync.Mutex
+	size  int
+	trees map[plumbing.Hash]*object.Tree
+	order []plumbing.Hash // oldest first
+}
+
+func newTreeCache(size int) *treeCache {
+	return &treeCache{size: size, trees: make(map[plumbing.Hash]*object.Tree, size)}
+}
+
+func (c *treeCache) get(hash plumbing.Hash) (*object.Tree, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t, ok := c.trees[hash]
+	return t, ok
+}
+
+func (c *treeCache) put(t *object.Tree) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.trees[t.Hash]; ok {
 		return
 	}
-	if len(h.order) >= treeCacheSize {
-		delete(h.trees, h.order[0])
-		h.order = append(h.order[:0], h.order[1:]...)
+	if len(c.order) >= c.size {
+		delete(c.trees, c.order[0])
+		c.order = append(c.order[:0], c.order[1:]...)
 	}
-	h.trees[t.Hash] = t
-	h.order = append(h.order, t.Hash)
+	c.trees[t.Hash] = t
+	c.order = append(c.order, t.Hash)
 }
 
 // blob reads a blob's content.

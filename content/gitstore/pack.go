@@ -22,14 +22,25 @@ func (s *Store) flush(b *builder) error {
 	if len(b.pending) >= packMin {
 		return s.writePack(b)
 	}
+	objects := filepath.Join(s.gitDir, "objects")
+	dirs := map[string]bool{}
 	for _, o := range b.pending {
-		if _, err := b.h.st.SetEncodedObject(o); err != nil {
-			return fmt.Errorf("write object: %w", err)
+		dir, created, err := writeLoose(objects, o)
+		if err != nil {
+			return err
 		}
-		b.written = append(b.written, o.Hash())
+		dirs[dir] = true
+		dirs[objects] = dirs[objects] || created
 	}
 	b.pending = nil
-	return s.syncObjects(b.written)
+	for dir, sync := range dirs {
+		if sync {
+			if err := syncFile(dir); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // writePack encodes the queued objects as a pack (without deltas: they are
@@ -71,7 +82,6 @@ func (s *Store) writePack(b *builder) error {
 			}
 		}
 	}
-	b.written = append(b.written, hashes...)
 	b.pending = nil
 	if len(before) == 0 { // the pack folder may be new: its entry too
 		if err := syncFile(filepath.Dir(packDir)); err != nil {

@@ -164,26 +164,6 @@ func truncate(s string, n int) string {
 	return s
 }
 
-// syncObjects fsyncs loose objects and their folders, so that they are on
-// disk before the ref that makes them reachable.
-func (s *Store) syncObjects(hashes []plumbing.Hash) error {
-	dirs := map[string]bool{filepath.Join(s.gitDir, "objects"): true}
-	for _, h := range hashes {
-		hex := h.String()
-		dir := filepath.Join(s.gitDir, "objects", hex[:2])
-		if err := syncFile(filepath.Join(dir, hex[2:])); err != nil {
-			return err
-		}
-		dirs[dir] = true
-	}
-	for dir := range dirs {
-		if err := syncFile(dir); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 func syncFile(name string) error {
 	f, err := os.Open(name)
 	if err != nil {
