@@ -140,6 +140,9 @@ type Store interface {
 	Users(ctx context.Context) ([]*User, error)
 	// UpdateUser saves u's name, role, structures and disabled flag.
 	UpdateUser(ctx context.Context, u *User) error
+	// RenameStructure gives the editors of structure from, and the pending
+	// invitations to it, structure to instead, when its page is renamed.
+	RenameStructure(ctx context.Context, from, to string) error
 	SetPassword(ctx context.Context, userID int64, password string) error
 	// Authenticate returns the active user with this e-mail and password,
 	// or ErrBadCredentials, taking the same time whether or not the

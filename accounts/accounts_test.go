@@ -400,3 +400,54 @@ func TestReopen(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestRenameStructure checks that renaming a structure moves its editors'
+// rights and its pending invitations, and nothing else.
+func TestRenameStructure(t *testing.T) {
+	s, _ := open(t)
+	ctx := t.Context()
+	admin := mustUser(t, s, "admin@example.org", accounts.RoleAdmin)
+	one := mustUser(t, s, "un@example.org", accounts.RoleEditor, "ccas-cluny", "epicerie")
+	both := mustUser(t, s, "deux@example.org", accounts.RoleEditor, "ccas-cluny", "ccas-de-cluny")
+	other := mustUser(t, s, "autre@example.org", accounts.RoleEditor, "ccas-macon")
+	pending, err := s.CreateInvitation(ctx, admin, accounts.Invitation{Email: "invite@example.org", Role: accounts.RoleEditor, Structures: []string{"epicerie", "ccas-cluny"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	used, err := s.CreateInvitation(ctx, admin, accounts.Invitation{Email: "venu@example.org", Role: accounts.RoleEditor, Structures: []string{"ccas-cluny"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AcceptInvitation(ctx, used, "Venu", pw); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RenameStructure(ctx, "ccas-cluny", "ccas-de-cluny"); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		u    *accounts.User
+		want string
+	}{{one, "ccas-de-cluny epicerie"}, {both, "ccas-de-cluny"}, {other, "ccas-macon"}} {
+		u, err := s.User(ctx, c.u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(u.Structures, " "); got != c.want {
+			t.Errorf("%s edits %q, want %q", u.Email, got, c.want)
+		}
+	}
+	inv, err := s.Invitation(ctx, pending)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(inv.Structures, " "); got != "epicerie ccas-de-cluny" {
+		t.Errorf("invitation structures %q", got)
+	}
+	venu, err := s.UserByEmail(ctx, "venu@example.org")
+	if err != nil || strings.Join(venu.Structures, " ") != "ccas-de-cluny" {
+		t.Errorf("invited editor: %v, %v", venu, err)
+	}
+	if err := s.RenameStructure(ctx, "a", "a"); !errors.Is(err, accounts.ErrInvalid) {
+		t.Errorf("rename to itself: %v", err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -182,6 +183,62 @@ func (s *SQLite) UpdateUser(ctx context.Context, u *User) error {
 		}
 		return writeStructures(ctx, tx, u.ID, structures)
 	})
+}
+
+// RenameStructure moves the rights on structure from to structure to, for
+// the editors and for the invitations not used yet, in one transaction.
+func (s *SQLite) RenameStructure(ctx context.Context, from, to string) error {
+	if from == "" || to == "" || from == to {
+		return fmt.Errorf("accounts: rename structure %q to %q: %w", from, to, ErrInvalid)
+	}
+	return s.inTx(ctx, "rename structure", func(tx *sql.Tx) error {
+		// An editor of both keeps one row: the ignored update, then the delete.
+		if _, err := tx.ExecContext(ctx, `UPDATE OR IGNORE user_structures SET slug = ? WHERE slug = ?`, to, from); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM user_structures WHERE slug = ?`, from); err != nil {
+			return err
+		}
+		return renameInInvitations(ctx, tx, from, to)
+	})
+}
+
+// renameInInvitations rewrites the structures of the unused invitations
+// that name from.
+func renameInInvitations(ctx context.Context, tx *sql.Tx, from, to string) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, structures FROM invitations WHERE used = 0`)
+	if err != nil {
+		return err
+	}
+	updates := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var structures string
+		if err := rows.Scan(&id, &structures); err != nil {
+			rows.Close()
+			return err
+		}
+		slugs := strings.Split(structures, "\n")
+		if !slices.Contains(slugs, from) {
+			continue
+		}
+		for i, slug := range slugs {
+			if slug == from {
+				slugs[i] = to
+			}
+		}
+		updates[id] = strings.Join(cleanStructures(slugs), "\n")
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for id, structures := range updates {
+		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET structures = ? WHERE id = ?`, structures, id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // SetPassword changes a user's password.

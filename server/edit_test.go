@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -332,6 +333,37 @@ func TestEditCreateRenameDeleteRevertVerify(t *testing.T) {
 	if cm := f.lastCommit("services/epicerie-sociale-cluny.md"); cm.Author.Name != "Nom camille" {
 		t.Errorf("revert by %q", cm.Author.Name)
 	}
+}
+
+// TestRenamedStructureKeepsItsEditors checks that when an administrator
+// renames a structure, its editors still edit it (and its services) under
+// the new name, and invitations to it follow.
+func TestRenamedStructureKeepsItsEditors(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, options{accounts: true})
+	admin := f.editor("admin@example.org", accounts.RoleAdmin)
+	ed := f.editor("camille@example.org", accounts.RoleEditor, "ccas-cluny")
+	rv := admin.form("/structures/ccas-cluny/renommer")
+	rv.Set("_slug", "ccas-de-cluny")
+	r := admin.post("/structures/ccas-cluny/renommer", rv)
+	if r.status != http.StatusSeeOther || r.header.Get("Location") != "/structures/ccas-de-cluny" {
+		t.Fatalf("rename: %d %s\n%s", r.status, r.header.Get("Location"), r.body)
+	}
+	f.refresh()
+	if r := admin.get("/structures/ccas-de-cluny"); !strings.Contains(r.body, "Page renommée") || strings.Contains(r.body, "droits de ses éditeurs") {
+		t.Errorf("notice after rename: %d", r.status)
+	}
+	contains(t, "service moved", f.file("services/epicerie-sociale-cluny.md"), "structure: ccas-de-cluny")
+	u, err := f.accounts.UserByEmail(t.Context(), "camille@example.org")
+	if err != nil || !slices.Equal(u.Structures, []string{"ccas-de-cluny"}) {
+		t.Fatalf("editor's structures after rename: %v, %v", u, err)
+	}
+	vals := ed.form("/structures/ccas-de-cluny/modifier")
+	vals.Set("_summary", "Après renommage")
+	if r := ed.post("/structures/ccas-de-cluny/modifier", vals); r.status != http.StatusSeeOther {
+		t.Errorf("editor saves the renamed structure: %d\n%s", r.status, r.body)
+	}
+	ed.form(epicerieURL + "/modifier")
 }
 
 func TestEditHostileInput(t *testing.T) {

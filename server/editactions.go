@@ -153,7 +153,22 @@ func (s *Server) postRename(c *fiber.Ctx) error {
 		cv.SlugError = s.t("edit.error.exists")
 		return s.renderConfirm(c, fiber.StatusConflict, p, d.Revision, true, cv)
 	}
-	return s.answerWrite(c, &editState{Path: p, Base: base}, res, err, "edit.renamed")
+	notice := "edit.renamed"
+	if err == nil && p.Kind() == content.KindStructure && !s.moveStructureRights(c, p, to) {
+		notice = "edit.renamed.rights"
+	}
+	return s.answerWrite(c, &editState{Path: p, Base: base}, res, err, notice)
+}
+
+// moveStructureRights gives the editors of a renamed structure, and its
+// pending invitations, the new name: rights are kept by slug. The commit is
+// made by then, so a failure is logged and told, not returned.
+func (s *Server) moveStructureRights(c *fiber.Ctx, from, to content.Path) bool {
+	if err := s.cfg.Accounts.RenameStructure(c.UserContext(), from.Slug(), to.Slug()); err != nil {
+		s.log.Error("structure renamed but its editors' rights not moved", "from", from.Slug(), "to", to.Slug(), "err", err)
+		return false
+	}
+	return true
 }
 
 func (s *Server) showDelete(c *fiber.Ctx) error {
