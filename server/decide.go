@@ -2,7 +2,9 @@ package server
 
 import (
 	"errors"
+	"hash/fnv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -110,12 +112,16 @@ func (s *Server) renderProposal(c *fiber.Ctx, status int, data proposalView) err
 // acceptProposal applies a proposal through the one write path (edit.Save)
 // with the reviewer's rights, credited to the proposer.
 func (s *Server) acceptProposal(c *fiber.Ctx) error {
+	defer s.deciding.lock(c.Params("id"))()
 	who, p, reviews, err := s.loadProposal(c)
 	if err != nil {
 		return err
 	}
-	if !reviews || p.Status != proposals.Open || p.Kind != proposals.Modification {
+	if !reviews || p.Kind != proposals.Modification {
 		return s.errNotAllowed()
+	}
+	if p.Status != proposals.Open {
+		return s.errDecided()
 	}
 	ctx := c.UserContext()
 	_, after, err := s.cfg.Proposals.Files(ctx, p)
@@ -171,6 +177,7 @@ func (s *Server) acceptFailed(c *fiber.Ctx, who *person, p proposals.Proposal, e
 // decide declines a proposal or closes a report, with a reason.
 func (s *Server) decide(status proposals.Status) fiber.Handler {
 	return func(c *fiber.Ctx) error {
+		defer s.deciding.lock(c.Params("id"))()
 		who, p, reviews, err := s.loadProposal(c)
 		if err != nil {
 			return err
@@ -179,8 +186,11 @@ func (s *Server) decide(status proposals.Status) fiber.Handler {
 		if status == proposals.Closed {
 			wantKind = proposals.Report
 		}
-		if !reviews || p.Status != proposals.Open || p.Kind != wantKind {
+		if !reviews || p.Kind != wantKind {
 			return s.errNotAllowed()
+		}
+		if p.Status != proposals.Open {
+			return s.errDecided()
 		}
 		reason := strings.TrimSpace(strings.ReplaceAll(c.FormValue("raison"), "\r\n", "\n"))
 		if msg := s.checkReason(reason); msg != "" {
@@ -211,6 +221,25 @@ func (s *Server) checkReason(reason string) string {
 
 // errNotAllowed refuses a decision the person may not take (or no longer:
 // the proposal was decided meanwhile).
+// errDecided answers a decision on a proposal that another reviewer has
+// decided first.
+func (s *Server) errDecided() error {
+	return &httpError{status: fiber.StatusConflict, code: "decided", message: s.t("proposal.error.decided")}
+}
+
+// keyedLocks serializes work per key in a fixed number of mutexes (keys
+// may share one: that only delays, never deadlocks, as nobody holds two).
+type keyedLocks [64]sync.Mutex
+
+// lock locks key's mutex and returns its unlock.
+func (l *keyedLocks) lock(key string) (unlock func()) {
+	h := fnv.New32a()
+	h.Write([]byte(key))
+	m := &l[h.Sum32()%uint32(len(l))]
+	m.Lock()
+	return m.Unlock
+}
+
 func (s *Server) errNotAllowed() error {
 	return &httpError{status: fiber.StatusForbidden, code: "forbidden", message: s.t("proposal.error.forbidden")}
 }

@@ -2,10 +2,12 @@ package server_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 
@@ -129,8 +131,58 @@ func TestProposalAcceptMerged(t *testing.T) {
 	}
 	contains(t, "the page shows it", f.page("/"+pSvc), "03 85 99 00 22")
 	contains(t, "proposer sees the decision", req(ps.agent, "GET", "/propositions/"+id, nil).body, "Acceptée", ps.editorAUser.Name)
-	if r := req(ps.editorA, "POST", "/propositions/"+id+"/accepter", url.Values{}); r.status != http.StatusForbidden {
+	if r := req(ps.editorA, "POST", "/propositions/"+id+"/accepter", url.Values{}); r.status != http.StatusConflict || !strings.Contains(r.body, "déjà été traitée") {
 		t.Errorf("second accept: %d", r.status)
+	}
+}
+
+// TestProposalDecidedOnce has two reviewers accept and decline one
+// proposal at the same time, many times over: each proposal gets exactly
+// one decision, and the branch holds its change if and only if that
+// decision is an accept.
+func TestProposalDecidedOnce(t *testing.T) {
+	f := newFixture(t, options{noSearch: true, accounts: true, seed: proposalSeed()})
+	ps := newPeople(f)
+	admin := f.newUser("alix@example.org", accounts.RoleAdmin)
+	ctx := context.Background()
+	for round := range 8 {
+		head, _ := f.store.Head(ctx)
+		cur, _ := f.store.ReadFile(ctx, head, pSvc+".md")
+		number := fmt.Sprintf("03 85 99 %02d %02d", round, round)
+		id := f.propose(ps.agent, pSvc, "Numéro "+number, regexp.MustCompile(`telephone: "[^"]*"`).ReplaceAllString(string(cur.Data), `telephone: "`+number+`"`))
+		// A client is one browser: one each, as they are not shared.
+		clients := []*client{f.as(ps.editorAUser), f.as(admin), f.as(ps.editorAUser), f.as(admin)}
+		var wg sync.WaitGroup
+		statuses := make([]int, len(clients))
+		for i, who := range clients {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				action, form := "accepter", url.Values{}
+				if i%2 == 1 {
+					action, form = "refuser", url.Values{"raison": {"Doublon."}}
+				}
+				statuses[i] = req(who, "POST", "/propositions/"+id+"/"+action, form).status
+			}()
+		}
+		wg.Wait()
+		won := 0
+		for _, st := range statuses {
+			switch st {
+			case http.StatusSeeOther:
+				won++
+			case http.StatusConflict:
+			default:
+				t.Errorf("round %d: a decision answered %d (%v)", round, st, statuses)
+			}
+		}
+		p := f.proposal(id)
+		head, _ = f.store.Head(ctx)
+		file, _ := f.store.ReadFile(ctx, head, pSvc+".md")
+		applied := strings.Contains(string(file.Data), number)
+		if won != 1 || p.Status == proposals.Open || applied != (p.Status == proposals.Accepted) {
+			t.Fatalf("round %d: %d decisions won (%v), proposal %s, change applied %v", round, won, statuses, p.Status, applied)
+		}
 	}
 }
 

@@ -101,6 +101,10 @@ type Server struct {
 	paris    *time.Location
 	spam     *antiSpam
 	presence *presence
+	// deciding serializes the decisions on one proposal: accepting commits
+	// to the branch before it records the decision, and a decline landing
+	// in between would leave an applied proposal marked declined.
+	deciding keyedLocks
 	stop     context.CancelFunc
 	done     chan struct{}
 
