@@ -11,21 +11,29 @@ import (
 )
 
 // limiter counts events per key in a sliding window, in memory: failed
-// sign-ins per address and per e-mail. Memory is bounded: old
-// keys are swept when the table grows.
+// sign-ins per address and per e-mail. Memory is bounded: expired keys are
+// swept each time the table doubles, and past maxKeys live keys (a flood of
+// made-up e-mails) random ones are forgotten — the per-address limit still
+// holds the flood back.
 type limiter struct {
-	mu     sync.Mutex
-	max    int
-	window time.Duration
-	events map[string][]time.Time
+	mu        sync.Mutex
+	max       int
+	window    time.Duration
+	maxKeys   int
+	nextSweep int // table size that triggers the next sweep
+	events    map[string][]time.Time
 }
+
+// Sweeping starts at limiterSweepAt keys; a table never holds more than
+// limiterMaxKeys (at most a few tens of megabytes).
+const (
+	limiterSweepAt = 10000
+	limiterMaxKeys = 200000
+)
 
 func newLimiter(max int, window time.Duration) *limiter {
-	return &limiter{max: max, window: window, events: map[string][]time.Time{}}
+	return &limiter{max: max, window: window, maxKeys: limiterMaxKeys, nextSweep: limiterSweepAt, events: map[string][]time.Time{}}
 }
-
-// limiterSweepAt is the number of keys above which old ones are dropped.
-const limiterSweepAt = 10000
 
 func (l *limiter) recent(key string, now time.Time) []time.Time {
 	ev := l.events[key]
@@ -47,14 +55,28 @@ func (l *limiter) blocked(key string, now time.Time) bool {
 func (l *limiter) add(key string, now time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if len(l.events) >= limiterSweepAt {
-		for k := range l.events {
-			if len(l.recent(k, now)) == 0 {
-				delete(l.events, k)
-			}
-		}
+	if _, known := l.events[key]; !known && len(l.events) >= l.nextSweep {
+		l.sweep(now)
 	}
 	l.events[key] = append(l.recent(key, now), now)
+}
+
+// sweep drops expired keys, then random ones down to nine tenths of
+// maxKeys, and sets the next sweep at twice what is left: the cost of a
+// sweep is spread over as many additions as there are keys.
+func (l *limiter) sweep(now time.Time) {
+	for k := range l.events {
+		if len(l.recent(k, now)) == 0 {
+			delete(l.events, k)
+		}
+	}
+	for k := range l.events { // map order is random
+		if len(l.events) < l.maxKeys*9/10 {
+			break
+		}
+		delete(l.events, k)
+	}
+	l.nextSweep = min(max(limiterSweepAt, 2*len(l.events)), l.maxKeys)
 }
 
 func (l *limiter) reset(key string) {
@@ -95,6 +117,21 @@ func (s *Server) trusted(a netip.Addr) bool {
 		}
 	}
 	return false
+}
+
+// limitKey is the key of an address for rate limits: an IPv6 address by
+// its /64 prefix, as one connection usually owns a whole /64 and could
+// rotate through it.
+func limitKey(addr string) string {
+	a, err := netip.ParseAddr(addr)
+	if err != nil || !a.Is6() || a.Is4In6() {
+		return addr
+	}
+	p, err := a.Prefix(64)
+	if err != nil {
+		return addr
+	}
+	return p.String()
 }
 
 // clientIP is the address of the person: the connection's, or when it

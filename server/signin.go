@@ -51,7 +51,7 @@ func (s *Server) signin(c *fiber.Ctx) error {
 	}
 	data := signinView{Email: strings.TrimSpace(c.FormValue("email")), Retour: safeReturn(c.FormValue("retour"))}
 	// The key is bounded: a megabyte of "e-mail" must not stay in memory.
-	ip, email, now := "ip "+s.clientIP(c), "email "+truncate(accounts.NormalizeEmail(data.Email), 254), s.now()
+	ip, email, now := "ip "+limitKey(s.clientIP(c)), "email "+truncate(accounts.NormalizeEmail(data.Email), 254), s.now()
 	if s.signinIP.blocked(ip, now) || s.signinEmail.blocked(email, now) {
 		data.Error = s.t("auth.error.ratelimit")
 		c.Set(fiber.HeaderRetryAfter, "600")
