@@ -190,7 +190,24 @@ func (q *Queue) List(ctx context.Context, f Filter) ([]Proposal, error) {
 	slices.SortFunc(out, func(a, b Proposal) int {
 		return cmp.Or(b.When.Compare(a.When), cmp.Compare(a.ID, b.ID))
 	})
+	q.forgetOld(refs)
 	return out, nil
+}
+
+// forgetOld drops from the cache the proposals read at a tip their ref has
+// left (a decision moves it), so the cache holds at most one entry per ref.
+func (q *Queue) forgetOld(refs map[string]content.Revision) {
+	current := make(map[content.Revision]bool, len(refs))
+	for _, tip := range refs {
+		current[tip] = true
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for tip := range q.cache {
+		if !current[tip] {
+			delete(q.cache, tip)
+		}
+	}
 }
 
 // Files returns the page's file at the proposal's base and as proposed;

@@ -164,3 +164,36 @@ func TestProposeRefused(t *testing.T) {
 		t.Errorf("refused drafts were stored: %+v", all)
 	}
 }
+
+// TestCacheKeepsOneEntryPerRef checks that decisions (which move a
+// proposal's ref) do not leave stale entries in the queue's cache.
+func TestCacheKeepsOneEntryPerRef(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t, filepath.Join(t.TempDir(), "repo"), t.TempDir())
+	defer s.Close()
+	q := newQueue(t, s)
+	base, _ := s.Head(ctx)
+	var ids []string
+	for i := range 5 {
+		r, err := q.Propose(ctx, proposals.Draft{Kind: proposals.Report, Path: svc, Base: base, Author: agent, Text: strings.Repeat("Horaires faux. ", i+1)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, r.ID)
+	}
+	for round := range 2 {
+		if _, err := q.List(ctx, proposals.Filter{}); err != nil {
+			t.Fatal(err)
+		}
+		if n := proposals.CacheLen(q); n != len(ids) {
+			t.Errorf("round %d: cache holds %d proposals for %d refs", round, n, len(ids))
+		}
+		for _, id := range ids {
+			if round == 0 {
+				if _, err := q.Decide(ctx, id, proposals.Decision{Status: proposals.Closed, By: editor, Reason: "Corrigé."}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+}
