@@ -43,6 +43,9 @@ func TestAPIPageRename(t *testing.T) {
 	wantError(t, "no If-Match", f.send("POST", rename, "editor", "", to), 428, "if_match_required")
 	wantError(t, "agent", f.send("POST", rename, "agent", p.Revision, to), 403, "forbidden")
 	wantError(t, "editor of another structure", f.send("POST", rename, "other-editor", p.Revision, to), 403, "forbidden")
+	// Rights come first: someone who may not edit the page learns nothing
+	// about the name they ask for.
+	wantError(t, "agent, bad slug", f.send("POST", rename, "agent", p.Revision, map[string]any{"slug": "Pas Un Slug"}), 403, "forbidden")
 	wantError(t, "unknown page", f.send("POST", "/api/v1/pages/services/nulle-part/rename", "admin", p.Revision, to), 404, "not_found")
 	wantError(t, "unknown key", f.send("POST", rename, "editor", p.Revision, map[string]any{"nom": "x"}), 400, "bad_json")
 	for _, slug := range []string{"Pas Un Slug", "", "../x", "epicerie-sociale-cluny"} {
@@ -193,6 +196,7 @@ func TestAPIPageVerify(t *testing.T) {
 	wantError(t, "editor of another structure", f.send("POST", verify, "other-editor", "", nil), 403, "forbidden")
 	wantError(t, "unknown key", f.send("POST", verify, "editor", "", map[string]any{"verifie_le": "2030-01-01"}), 400, "bad_json")
 	wantError(t, "guide page", f.send("POST", "/api/v1/pages/pages/aide-alimentaire/verify", "admin", "", nil), 422, "not_verifiable")
+	wantError(t, "guide page, agent", f.send("POST", "/api/v1/pages/pages/aide-alimentaire/verify", "agent", "", nil), 403, "forbidden")
 	wantError(t, "unknown page", f.send("POST", "/api/v1/pages/services/nulle-part/verify", "admin", "", nil), 404, "not_found")
 
 	// Someone changes the page: a confirmation of the text read before is
