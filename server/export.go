@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"sync"
 
 	"github.com/gofiber/fiber/v2"
@@ -13,17 +14,29 @@ import (
 	"github.com/aiguillage/aiguillage/datainclusion"
 )
 
-// exports keeps the data·inclusion files of one revision (and base URL),
-// made once, with their ETag and gzip copy: a 10,000-service export takes
-// about a second to make, and partners' harvesters fetch it often.
+// exports keeps the data·inclusion files of the current revision, made
+// once per base URL, with their ETag and gzip copy: a 10,000-service export
+// takes about a second to make, and partners' harvesters fetch it often.
+// Without a configured base URL the base comes from the Host header: a few
+// bases are kept so that clients reaching the server by different names do
+// not rebuild it in turn, and builds are serialized, so made-up hosts cost
+// at most one core.
 type exports struct {
 	exporter *datainclusion.Exporter
 
-	mu    sync.Mutex
-	key   string // revision and base URL of files
-	files map[string]*cachedPage
-	built *datainclusion.Export
+	mu       sync.Mutex
+	revision content.Revision
+	bases    []exportBuild // most recently used last, at most exportBases
 }
+
+// exportBuild is the files of one base URL.
+type exportBuild struct {
+	base  string
+	files map[string]*cachedPage
+}
+
+// exportBases is how many base URLs of one revision are kept.
+const exportBases = 4
 
 func newExports() (*exports, error) {
 	e, err := datainclusion.NewExporter()
@@ -33,40 +46,48 @@ func newExports() (*exports, error) {
 	return &exports{exporter: e}, nil
 }
 
-// get returns the export file name of snap's revision, making the four files
-// when the revision or base URL changed. Concurrent callers wait for one
-// build.
+// get returns the export file name of snap's revision for base, making the
+// four files when they are not kept. Concurrent callers wait for one build.
 func (x *exports) get(snap *snapshot, base, name string) (*cachedPage, error) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	key := string(snap.Revision()) + " " + base
-	if x.key != key {
-		if err := x.build(snap, base); err != nil {
-			return nil, err
-		}
-		x.key = key
+	if x.revision != snap.Revision() {
+		x.revision, x.bases = snap.Revision(), nil
 	}
-	return x.files[name], nil
+	for i, b := range x.bases {
+		if b.base == base {
+			x.bases = append(slices.Delete(x.bases, i, i+1), b)
+			return b.files[name], nil
+		}
+	}
+	files, err := x.build(snap, base)
+	if err != nil {
+		return nil, err
+	}
+	if len(x.bases) == exportBases {
+		x.bases = slices.Delete(x.bases, 0, 1)
+	}
+	x.bases = append(x.bases, exportBuild{base: base, files: files})
+	return files[name], nil
 }
 
-func (x *exports) build(snap *snapshot, base string) error {
+func (x *exports) build(snap *snapshot, base string) (map[string]*cachedPage, error) {
 	exp, err := x.exporter.Export(snap.Catalog, datainclusion.Config{
 		BaseURL: base, DefaultDate: content.DateOf(snap.commit.When),
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	files := make(map[string]*cachedPage, len(datainclusion.FileNames))
 	var buf bytes.Buffer
 	for _, name := range datainclusion.FileNames {
 		buf.Reset()
 		if err := exp.WriteFile(&buf, name); err != nil {
-			return err
+			return nil, err
 		}
 		files[name] = newExportFile(bytes.Clone(buf.Bytes()))
 	}
-	x.files, x.built = files, exp
-	return nil
+	return files, nil
 }
 
 func newExportFile(body []byte) *cachedPage {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -68,6 +69,18 @@ func TestExportDataInclusion(t *testing.T) {
 	after := f.get("/api/v1/export/data-inclusion/structures.json")
 	if after.header.Get("ETag") == before.header.Get("ETag") || !strings.Contains(after.body, `"CCAS de Cluny <b>&</b>"`) {
 		t.Errorf("export not remade after a commit:\n%s", after.body)
+	}
+	// Clients reaching the server by different names (no base URL is
+	// configured here) each get links to the name they used, in turn.
+	for round := range 2 {
+		for _, host := range []string{"annuaire.example.org", "127.0.0.1:8080", "intranet.example"} {
+			req := httptest.NewRequest(http.MethodGet, "/api/v1/export/data-inclusion/services.json", nil)
+			req.Host = host
+			r := f.do(req)
+			if !strings.Contains(r.body, `"lien_source":"http://`+host+`/services/`) || strings.Count(r.body, `"lien_source":"http://`) != strings.Count(r.body, `"lien_source":"http://`+host+`/`) {
+				t.Errorf("round %d, host %s: links to another host", round, host)
+			}
+		}
 	}
 	var probe any
 	if err := json.Unmarshal([]byte(after.body), &probe); err != nil {
