@@ -32,8 +32,8 @@ type Config struct {
 	Texts Texts
 }
 
-// Texts are the subjects of the commits that record decisions, followed
-// in the commit by the proposal's summary. They end up in the proposals'
+// Texts are the subjects of the commits that record decisions: fmt
+// formats of the proposal's summary. They end up in the proposals'
 // history, so they follow the language of the server that decides.
 type Texts struct {
 	Accepted string // a modification accepted
@@ -43,9 +43,9 @@ type Texts struct {
 
 // orFrench fills the empty texts of t with the French defaults.
 func (t Texts) orFrench() Texts {
-	t.Accepted = cmp.Or(t.Accepted, "Proposition acceptée")
-	t.Declined = cmp.Or(t.Declined, "Proposition refusée")
-	t.Closed = cmp.Or(t.Closed, "Signalement clos")
+	t.Accepted = cmp.Or(t.Accepted, "Proposition acceptée : %s")
+	t.Declined = cmp.Or(t.Declined, "Proposition refusée : %s")
+	t.Closed = cmp.Or(t.Closed, "Signalement clos : %s")
 	return t
 }
 
@@ -143,7 +143,7 @@ func (q *Queue) Decide(ctx context.Context, id string, d Decision) (Proposal, er
 		return Proposal{}, fmt.Errorf("proposals: decide %s: %w", id, err)
 	}
 	subject := map[Status]string{Accepted: q.texts.Accepted, Declined: q.texts.Declined, Closed: q.texts.Closed}[d.Status]
-	msg := message(subject+" : "+p.Summary, d.Reason, []trailer{
+	msg := message(fmt.Sprintf(subject, p.Summary), d.Reason, []trailer{
 		{keyID, id}, {keyDecision, string(d.Status)}, {keyResult, string(d.Result)},
 	})
 	ch := content.Change{Base: p.Tip, Author: d.By, Message: msg}

@@ -206,10 +206,12 @@ func TestDecisionSubjects(t *testing.T) {
 		texts                      proposals.Texts
 		accepted, declined, closed string
 	}{
-		{"french by default", proposals.Texts{}, "Proposition acceptée", "Proposition refusée", "Signalement clos"},
-		{"configured", proposals.Texts{Accepted: "Proposal accepted", Declined: "Proposal declined", Closed: "Report closed"},
-			"Proposal accepted", "Proposal declined", "Report closed"},
-		{"partly configured", proposals.Texts{Closed: "Report closed"}, "Proposition acceptée", "Proposition refusée", "Report closed"},
+		{"french by default", proposals.Texts{},
+			"Proposition acceptée : Nouveau nom", "Proposition refusée : Nouveau nom", "Signalement clos : Nouveau nom"},
+		{"configured", proposals.Texts{Accepted: "Proposal accepted: %s", Declined: "Proposal declined: %s", Closed: "Report closed: %s"},
+			"Proposal accepted: Nouveau nom", "Proposal declined: Nouveau nom", "Report closed: Nouveau nom"},
+		{"partly configured", proposals.Texts{Closed: "Report closed: %s"},
+			"Proposition acceptée : Nouveau nom", "Proposition refusée : Nouveau nom", "Report closed: Nouveau nom"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx := context.Background()
@@ -244,8 +246,8 @@ func TestDecisionSubjects(t *testing.T) {
 				{subject(proposals.Modification, proposals.Decision{Status: proposals.Declined, By: editor, Reason: "Non."}), tt.declined},
 				{subject(proposals.Report, proposals.Decision{Status: proposals.Closed, By: editor, Reason: "Corrigé."}), tt.closed},
 			} {
-				if want := c.want + " : Nouveau nom"; c.got != want {
-					t.Errorf("subject %q, want %q", c.got, want)
+				if c.got != c.want {
+					t.Errorf("subject %q, want %q", c.got, c.want)
 				}
 			}
 		})
