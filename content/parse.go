@@ -417,8 +417,7 @@ func firstInvalidUTF8(b []byte) int {
 }
 
 // TooLargeProblem is the problem of file, of size bytes, over the limit
-// of limit bytes. The editor and the check command report it too, in the
-// same words.
+// of limit bytes. The check command reports it too, in the same words.
 func TooLargeProblem(file string, size, limit int64) Problem {
 	return Problem{File: file, Code: CodeTooLarge,
 		Message: "fichier trop volumineux : " + sizeFR(size) + ", la limite est " + sizeFR(limit)}

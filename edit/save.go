@@ -188,9 +188,14 @@ func (e *Editor) checkSize(p content.Path, raw []byte) error {
 	if len(raw) <= e.maxFile {
 		return nil
 	}
-	return fmt.Errorf("edit: %s: %w", p, &content.ValidationError{Problems: []content.Problem{
-		content.TooLargeProblem(p.File(), int64(len(raw)), int64(e.maxFile)),
-	}})
+	// Not content.TooLargeProblem: the person edits a text in a form, and a
+	// size in bytes tells them how much to cut where "1,0 Mo" would not.
+	// Like content's problems, the message is part of the format's French
+	// contract.
+	return fmt.Errorf("edit: %s: %w", p, &content.ValidationError{Problems: []content.Problem{{
+		File: p.File(), Code: content.CodeTooLarge,
+		Message: fmt.Sprintf("texte trop long : %d octets, la limite est %d octets", len(raw), e.maxFile),
+	}}})
 }
 
 // validate parses text as the page p and checks that a service's
