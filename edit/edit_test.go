@@ -362,6 +362,40 @@ func TestVerify(t *testing.T) {
 	}
 }
 
+// TestVerifyFrom checks that a confirmation based on a revision after
+// which the page changed is refused, and that the check comes after the
+// rights, so that a stranger learns nothing of the page from a conflict.
+func TestVerifyFrom(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	base := f.head(t)
+	// Another page changes: the base is stale but the page is the same.
+	if _, err := f.ed.Save(ctx, admin, "pages/aide-alimentaire", base, []byte("---\ntitre: Aide alimentaire\n---\nGuide revu.\n"), ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.ed.VerifyFrom(ctx, cluny, epicerie, base, ""); err != nil {
+		t.Fatalf("verify from a revision the page has not changed since: %v", err)
+	}
+	changed := strings.Replace(serviceText, "Deuxième ligne.", "Deuxième ligne revue.", 1)
+	if _, err := f.ed.Save(ctx, admin, epicerie, f.head(t), []byte(changed), ""); err != nil {
+		t.Fatal(err)
+	}
+	tip := f.head(t)
+	var ce *edit.ConflictError
+	if _, err := f.ed.VerifyFrom(ctx, cluny, epicerie, base, ""); !errors.As(err, &ce) {
+		t.Fatalf("verify from before a change: %v, want a conflict", err)
+	}
+	if _, err := f.ed.VerifyFrom(ctx, macon, epicerie, base, ""); !errors.Is(err, edit.ErrForbidden) {
+		t.Fatalf("verify by another structure from a stale revision: %v, want forbidden", err)
+	}
+	if f.head(t) != tip {
+		t.Fatal("a refused confirmation was committed")
+	}
+	if _, err := f.ed.VerifyFrom(ctx, cluny, epicerie, tip, ""); err != nil {
+		t.Fatalf("verify from the tip: %v", err)
+	}
+}
+
 func TestCompose(t *testing.T) {
 	fm, body, ok := edit.Split([]byte(serviceText))
 	if !ok {

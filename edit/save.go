@@ -249,6 +249,13 @@ func (e *Editor) Create(ctx context.Context, a Actor, p content.Path, raw []byte
 // Verify sets the page's verifie_le to today: someone responsible
 // confirms that the information is right. Guide pages have no such date.
 func (e *Editor) Verify(ctx context.Context, a Actor, p content.Path, summaryText string) (Result, error) {
+	return e.VerifyFrom(ctx, a, p, "", summaryText)
+}
+
+// VerifyFrom is Verify for someone who read the page at revision base
+// ("" skips the check): a page changed since is not confirmed, since the
+// person vouches for a text they have not seen (a *ConflictError).
+func (e *Editor) VerifyFrom(ctx context.Context, a Actor, p content.Path, base content.Revision, summaryText string) (Result, error) {
 	if err := checkPath("verify", p); err != nil {
 		return Result{}, err
 	}
@@ -263,6 +270,12 @@ func (e *Editor) Verify(ctx context.Context, a Actor, p content.Path, summaryTex
 		}
 		if cur == nil {
 			return nil, fmt.Errorf("edit: verify %s: %w", p, content.ErrNotFound)
+		}
+		if !mayTry(a, p, cur) {
+			return nil, forbidden("verify", p)
+		}
+		if err := e.unchangedSince(ctx, p, base, head, cur); err != nil {
+			return nil, err
 		}
 		return e.write(ctx, a, p, head, cur, setField(cur, "verifie_le", e.today()), false)
 	})

@@ -127,6 +127,9 @@ var writeCases = []authzCase{
 	{Method: "PUT", Route: "/api/v1/pages/:kind/:slug", Request: apiPageRequest("PUT"), Want: [actorCount]int{401, 403, 403, 200, 200}},
 	{Method: "POST", Route: "/api/v1/pages/:kind", Request: apiPageRequest("POST"), Want: [actorCount]int{401, 403, 403, 201, 201}},
 	{Method: "DELETE", Route: "/api/v1/pages/:kind/:slug", Request: apiPageRequest("DELETE"), Want: [actorCount]int{401, 403, 403, 200, 200}},
+	{Method: "POST", Route: "/api/v1/pages/:kind/:slug/rename", Request: apiActionRequest("rename"), Want: [actorCount]int{401, 403, 403, 200, 200}},
+	{Method: "POST", Route: "/api/v1/pages/:kind/:slug/revert", Request: apiActionRequest("revert"), Want: [actorCount]int{401, 403, 403, 200, 200}},
+	{Method: "POST", Route: "/api/v1/pages/:kind/:slug/verify", Request: apiActionRequest("verify"), Want: [actorCount]int{401, 403, 403, 200, 200}},
 	// Proposals and reports (the actors: anonymous, agent, editeur A, editeur B, admin).
 	{Method: "POST", Route: "/services/:slug/signaler", Request: reportRequest("/services/service-b"), Want: all(303)},
 	{Method: "POST", Route: "/structures/:slug/signaler", Request: reportRequest("/structures/structure-b"), Want: all(303)},
@@ -288,6 +291,7 @@ var proOutputs = []proOutput{
 	}, true},
 	{"page API", path("/api/v1/pages/services/epicerie-sociale-cluny"), true},
 	{"structure page API", path("/api/v1/pages/structures/ccas-cluny"), true},
+	{"page history API", path("/api/v1/pages/services/epicerie-sociale-cluny/history"), false},
 	{"search HTML", path("/recherche?q=epicerie"), true},
 	{"search API", path("/api/v1/search?q=epicerie"), true},
 	{"search API, structures", path("/api/v1/search?q=ccas&type_page=structures"), true},

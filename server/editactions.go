@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 
 	"github.com/gofiber/fiber/v2"
@@ -94,17 +95,25 @@ type confirmView struct {
 	Errors          []formError
 }
 
-// loadForChange reads a page at the tip and checks the person may change it.
+// loadForChange reads the page of the route at the tip and checks the
+// person may change it.
 func (s *Server) loadForChange(c *fiber.Ctx) (content.Path, edit.Draft, error) {
 	p, err := pathParam(c)
 	if err != nil {
 		return "", edit.Draft{}, err
 	}
+	d, err := s.loadEditable(c, p)
+	return p, d, err
+}
+
+// loadEditable reads the page p at the tip and checks the person may
+// change it: 404 for a page that does not exist, 403 without the right.
+func (s *Server) loadEditable(c *fiber.Ctx, p content.Path) (edit.Draft, error) {
 	d, err := s.editor.Load(c.UserContext(), p)
 	if err != nil {
-		return "", edit.Draft{}, err
+		return edit.Draft{}, err
 	}
-	return p, d, s.mayEdit(c, p, d.Raw)
+	return d, s.mayEdit(c, p, d.Raw)
 }
 
 func (s *Server) renderConfirm(c *fiber.Ctx, status int, p content.Path, base content.Revision, rename bool, cv confirmView) error {
@@ -148,23 +157,37 @@ func (s *Server) postRename(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.editor.Rename(c.UserContext(), s.actor(c), p, to, base, cv.Summary)
+	res, moved, err := s.renamePage(c.UserContext(), s.actor(c), p, to, base, cv.Summary)
 	if errors.Is(err, edit.ErrExists) {
 		cv.SlugError = s.t("edit.error.exists")
 		return s.renderConfirm(c, fiber.StatusConflict, p, d.Revision, true, cv)
 	}
 	notice := "edit.renamed"
-	if err == nil && p.Kind() == content.KindStructure && !s.moveStructureRights(c, p, to) {
+	if !moved {
 		notice = "edit.renamed.rights"
 	}
 	return s.answerWrite(c, &editState{Path: p, Base: base}, res, err, notice)
 }
 
+// renamePage renames from to to (the web form and the API alike) and,
+// for a structure, gives its editors' rights the new name. moved is false
+// only when the commit was made but the rights could not follow.
+func (s *Server) renamePage(ctx context.Context, a edit.Actor, from, to content.Path, base content.Revision, summary string) (res edit.Result, moved bool, err error) {
+	res, err = s.editor.Rename(ctx, a, from, to, base, summary)
+	if err != nil || from.Kind() != content.KindStructure {
+		return res, true, err
+	}
+	return res, s.moveStructureRights(ctx, from, to), nil
+}
+
 // moveStructureRights gives the editors of a renamed structure, and its
 // pending invitations, the new name: rights are kept by slug. The commit is
 // made by then, so a failure is logged and told, not returned.
-func (s *Server) moveStructureRights(c *fiber.Ctx, from, to content.Path) bool {
-	if err := s.cfg.Accounts.RenameStructure(c.UserContext(), from.Slug(), to.Slug()); err != nil {
+func (s *Server) moveStructureRights(ctx context.Context, from, to content.Path) bool {
+	if s.cfg.Accounts == nil {
+		return true // no accounts, no rights to move
+	}
+	if err := s.cfg.Accounts.RenameStructure(ctx, from.Slug(), to.Slug()); err != nil {
 		s.log.Error("structure renamed but its editors' rights not moved", "from", from.Slug(), "to", to.Slug(), "err", err)
 		return false
 	}
@@ -207,23 +230,7 @@ func (s *Server) postRevert(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	if _, err := s.branchCommit(ctx, rev); err != nil {
-		return err
-	}
-	old, err := s.cfg.Store.ReadFile(ctx, rev, p.File())
-	if err != nil {
-		return err
-	}
-	// The right to revert is the right to write the old text over the
-	// current one (or to restore a deleted page).
-	var cur []byte
-	if d, err := s.editor.Load(ctx, p); err == nil {
-		cur = d.Raw
-	}
-	if !edit.Allowed(s.actor(c), p.File(), cur, old.Data) {
-		return s.forbidden()
-	}
-	res, err := s.editor.Revert(ctx, s.actor(c), p, rev, c.FormValue("_summary"))
+	res, err := s.revertPage(ctx, s.actor(c), p, rev, c.FormValue("_summary"))
 	if err != nil {
 		return err
 	}
@@ -233,6 +240,28 @@ func (s *Server) postRevert(c *fiber.Ctx) error {
 	}
 	s.setFlash(c, s.t("edit.reverted", when))
 	return c.Redirect(res.Path.URL(), fiber.StatusSeeOther)
+}
+
+// revertPage writes p back as it was at rev (the web form and the API
+// alike): 404 when rev is not a commit of the branch or does not hold p.
+func (s *Server) revertPage(ctx context.Context, a edit.Actor, p content.Path, rev content.Revision, summary string) (edit.Result, error) {
+	if _, err := s.branchCommit(ctx, rev); err != nil {
+		return edit.Result{}, err
+	}
+	old, err := s.cfg.Store.ReadFile(ctx, rev, p.File())
+	if err != nil {
+		return edit.Result{}, err
+	}
+	// The right to revert is the right to write the old text over the
+	// current one (or to restore a deleted page).
+	var cur []byte
+	if d, err := s.editor.Load(ctx, p); err == nil {
+		cur = d.Raw
+	}
+	if !edit.Allowed(a, p.File(), cur, old.Data) {
+		return edit.Result{}, s.forbidden()
+	}
+	return s.editor.Revert(ctx, a, p, rev, summary)
 }
 
 // postVerify records that someone responsible confirms the page is right.

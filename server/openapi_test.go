@@ -199,6 +199,40 @@ func TestOpenAPIMatchesAnswers(t *testing.T) {
 	send("DELETE", "/api/v1/pages/services/atelier-openapi", "editor", "", nil, 200)
 	send("DELETE", "/api/v1/pages/services/atelier-openapi", "editor", "", nil, 404)
 
+	// Its actions: history, verify, revert and rename.
+	history := epicerieAPI + "/history"
+	commits := decode[[]struct{ Revision string }](t, get(history+"?limit=2", 200))
+	if len(commits) != 2 || commits[0].Revision != saved.Revision {
+		t.Errorf("history: %+v, want %s first", commits, saved.Revision)
+	}
+	get(history+"?limit=0", 400)
+	get("/api/v1/pages/services/nulle-part/history", 404)
+	verify := epicerieAPI + "/verify"
+	send("POST", verify, "", "", nil, 401)
+	send("POST", verify, "agent", "", nil, 403)
+	send("POST", verify, "editor", "", "pas un objet", 400)
+	send("POST", verify, "editor", p.Revision, nil, 409)
+	send("POST", "/api/v1/pages/services/nulle-part/verify", "editor", "", nil, 404)
+	send("POST", "/api/v1/pages/pages/aide-alimentaire/verify", "admin", "", nil, 422)
+	send("POST", verify, "editor", saved.Revision, map[string]any{"summary": "Vérifiée"}, 200)
+	revert := epicerieAPI + "/revert"
+	send("POST", revert, "", "", map[string]any{"revision": p.Revision}, 401)
+	send("POST", revert, "agent", "", map[string]any{"revision": p.Revision}, 403)
+	send("POST", revert, "editor", "", "pas un objet", 400)
+	send("POST", revert, "editor", "", map[string]any{"revision": "abc"}, 422)
+	send("POST", revert, "editor", "", map[string]any{"revision": strings.Repeat("0", 40)}, 404)
+	cur := decode[pageJSON](t, send("POST", revert, "editor", "", map[string]any{"revision": p.Revision, "summary": "Retour"}, 200))
+	rename := epicerieAPI + "/rename"
+	to := map[string]any{"slug": "epicerie-openapi", "summary": "Nouvelle adresse"}
+	send("POST", rename, "", cur.Revision, to, 401)
+	send("POST", rename, "agent", cur.Revision, to, 403)
+	send("POST", rename, "editor", cur.Revision, "pas un objet", 400)
+	send("POST", rename, "editor", "", to, 428)
+	send("POST", rename, "editor", cur.Revision, map[string]any{"slug": "Pas Un Slug"}, 422)
+	send("POST", rename, "editor", cur.Revision, map[string]any{"slug": "domiciliation-cluny"}, 409)
+	send("POST", "/api/v1/pages/services/nulle-part/rename", "editor", cur.Revision, to, 404)
+	send("POST", rename, "editor", cur.Revision, to, 200)
+
 	for tmpl, ops := range doc.Paths {
 		for method, op := range ops {
 			for code := range op.Responses {

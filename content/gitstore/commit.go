@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -126,6 +127,7 @@ func (s *Store) Commit(ctx context.Context, ch content.Change) (content.Commit, 
 			return content.Commit{}, err
 		}
 		s.ix.recorded(ctx, s, rec)
+		s.maint.committed(s)
 		return rec.commit(), nil
 	}
 	return content.Commit{}, fmt.Errorf("gitstore: commit: branch %s keeps moving: %w", s.branch, content.ErrConflict)
@@ -235,6 +237,33 @@ func (s *Store) writeCommit(b *builder, parent, tree plumbing.Hash, a content.Au
 		return nil, fmt.Errorf("gitstore: commit: %w", err)
 	}
 	return &record{hash: hash, parent: parent, author: a, when: when, message: trimMessage(c.Message)}, nil
+}
+
+// encodeTree is object.Tree.Encode for sorted entries, in one buffer:
+// go-git formats each entry with fmt.Fprintf, which took 4 ms of every
+// save for the 10,000 entries of a big folder.
+func encodeTree(entries []object.TreeEntry) (*plumbing.MemoryObject, error) {
+	size := 0
+	for _, e := range entries {
+		size += len("100644 ") + len(e.Name) + 1 + len(e.Hash)
+	}
+	buf := make([]byte, 0, size)
+	for _, e := range entries {
+		if strings.IndexByte(e.Name, 0) >= 0 {
+			return nil, fmt.Errorf("malformed file name %q", e.Name)
+		}
+		buf = strconv.AppendUint(buf, uint64(e.Mode), 8)
+		buf = append(buf, ' ')
+		buf = append(buf, e.Name...)
+		buf = append(buf, 0)
+		buf = append(buf, e.Hash[:]...)
+	}
+	o := &plumbing.MemoryObject{}
+	o.SetType(plumbing.TreeObject)
+	if _, err := o.Write(buf); err != nil {
+		return nil, err
+	}
+	return o, nil
 }
 
 // builder writes the new trees and blobs of a commit. They are kept in
@@ -361,8 +390,8 @@ func (b *builder) build(tree plumbing.Hash, prefix string, ed map[string]edit) (
 	}
 	sort.Sort(object.TreeEntrySorter(kept))
 	t := &object.Tree{Entries: kept}
-	o := &plumbing.MemoryObject{}
-	if err := t.Encode(o); err != nil {
+	o, err := encodeTree(kept)
+	if err != nil {
 		return plumbing.ZeroHash, fmt.Errorf("gitstore: commit: encode tree %s: %w", prefix, err)
 	}
 	hash, err := b.write(o)

@@ -95,6 +95,8 @@ type Store struct {
 	// that the writer has just encoded.
 	committed *treeCache
 
+	maint *maintenance
+
 	ix *index
 }
 
@@ -118,6 +120,8 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	s.ix = ix
 	s.startIndex(ctx)
+	s.maint = newMaintenance(s.gitPath, s.gitDir)
+	s.maint.start(s) // loose objects may have piled up while stopped
 	return s, nil
 }
 
@@ -264,6 +268,7 @@ func isBare(dir string) bool {
 // Close stops the background index work, waits for it and releases the
 // repository handles and the index. The Store must not be used afterwards.
 func (s *Store) Close() error {
+	s.maint.close()
 	err := s.ix.close()
 	s.closeHandles()
 	return err

@@ -1,7 +1,6 @@
 package gitstore
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -76,12 +75,14 @@ func (h *handle) packDirTime() time.Time {
 	return st.ModTime()
 }
 
-// object reads an object. go-git loads the list of packs once: when an
-// object is missing and objects/pack changed since (git gc, a fetch by the
-// CLI), the handle is reopened and the read retried.
+// object reads an object. go-git loads the list of packs once: when a read
+// fails and objects/pack changed since (git gc, a fetch by the CLI), the
+// handle is reopened and the read retried.
 func (h *handle) object(t plumbing.ObjectType, hash plumbing.Hash) (plumbing.EncodedObject, error) {
 	o, err := h.st.EncodedObject(t, hash)
-	if errors.Is(err, plumbing.ErrObjectNotFound) && !h.packDirTime().Equal(h.packDir) {
+	// Not only "not found": a pack that git gc removed after go-git listed
+	// it fails to open.
+	if err != nil && !h.packDirTime().Equal(h.packDir) {
 		h.close()
 		h.open()
 		o, err = h.st.EncodedObject(t, hash)

@@ -1,11 +1,15 @@
 package gitstore
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"testing"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
 // TestWriteLoose checks that a loose object is what git reads back,
@@ -53,4 +57,36 @@ func TestWriteLoose(t *testing.T) {
 		t.Errorf("fan-out folder holds %v (%v), want the object alone", entries, err)
 	}
 	git(t, dir, "fsck", "--strict")
+}
+
+// TestEncodeTreeMatchesGoGit checks encodeTree against go-git's encoder on
+// every kind of entry, names with spaces and accents included.
+func TestEncodeTreeMatchesGoGit(t *testing.T) {
+	entries := []object.TreeEntry{
+		{Name: ".aiguillage", Mode: filemode.Dir, Hash: plumbing.NewHash("1111111111111111111111111111111111111111")},
+		{Name: "a b é.md", Mode: filemode.Regular, Hash: plumbing.NewHash("2222222222222222222222222222222222222222")},
+		{Name: "lien", Mode: filemode.Symlink, Hash: plumbing.NewHash("3333333333333333333333333333333333333333")},
+		{Name: "module", Mode: filemode.Submodule, Hash: plumbing.NewHash("4444444444444444444444444444444444444444")},
+		{Name: "script.sh", Mode: filemode.Executable, Hash: plumbing.NewHash("5555555555555555555555555555555555555555")},
+		{Name: "services", Mode: filemode.Dir, Hash: plumbing.NewHash("6666666666666666666666666666666666666666")},
+	}
+	for i := range 3000 {
+		entries = append(entries, object.TreeEntry{Name: fmt.Sprintf("zz-service-%05d.md", i), Mode: filemode.Regular,
+			Hash: plumbing.ComputeHash(plumbing.BlobObject, []byte(fmt.Sprint(i)))})
+	}
+	sort.Sort(object.TreeEntrySorter(entries))
+	want := &plumbing.MemoryObject{}
+	if err := (&object.Tree{Entries: entries}).Encode(want); err != nil {
+		t.Fatal(err)
+	}
+	got, err := encodeTree(entries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Type() != plumbing.TreeObject || got.Hash() != want.Hash() || got.Size() != want.Size() {
+		t.Errorf("encodeTree: %s %s (%d bytes), want %s (%d bytes)", got.Type(), got.Hash(), got.Size(), want.Hash(), want.Size())
+	}
+	if _, err := encodeTree([]object.TreeEntry{{Name: "a\x00b", Mode: filemode.Regular}}); err == nil {
+		t.Error("a name with NUL was encoded")
+	}
 }

@@ -161,6 +161,7 @@ func (s *Store) CommitRef(ctx context.Context, ref string, old content.Revision,
 		}
 		return content.Commit{}, err
 	}
+	s.maint.committed(s)
 	return rec.commit(), nil
 }
 
