@@ -125,7 +125,12 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		s.startIndex(ctx)
 	}
 	s.maint = newMaintenance(s.gitPath, s.gitDir)
-	s.maint.start(s) // loose objects may have piled up while stopped
+	if s.ix != nil {
+		// A store with a history index serves for long: check at once for
+		// loose objects piled up while stopped. A one-shot command's store
+		// would kill the work when it closes a moment later.
+		s.maint.start(s)
+	}
 	return s, nil
 }
 
