@@ -36,9 +36,7 @@ func (ix *Index) matches(ctx context.Context, st *state, p parsedText, c *territ
 	}
 	var loc *bitset
 	if c != nil {
-		set := getBitset(len(tab.metas))
-		defer bitsets.Put(set)
-		loc = tab.locate(*c, rayonKm, set)
+		loc = tab.location(*c, rayonKm)
 	}
 	if len(p.concepts) == 0 {
 		ms = browse(tab, loc, ms)

@@ -40,6 +40,7 @@ type docTable struct {
 	zones map[string][]uint32 // by upper-cased zone_eligibilite code
 	pages []uint32
 	read  int // segments whose IDs the build read (the others' were known)
+	locs  locCache
 }
 
 // cellKey is a grid cell: fine cells of 0.1°, rough cells of 1° (see geo.go).
