@@ -47,6 +47,7 @@ type meta struct {
 	Text          string       `json:"x,omitempty"` // start of the plain-text body, for excerpts
 
 	infos *content.Service // Infos as content wants them; set by prepare
+	codes []uint32         // facet values counted, numbered by the index's facetDict; set by prepare
 }
 
 // interner shares equal strings and string lists between the metas
@@ -107,11 +108,13 @@ type infoRecord struct {
 	Horaires string `json:"h,omitempty"`
 }
 
-// prepare computes the derived fields; call it before sharing m.
-func (m *meta) prepare() *meta {
+// prepare computes the derived fields, numbering m's facet values in fd;
+// call it before sharing m.
+func (m *meta) prepare(fd *facetDict) *meta {
 	if len(m.Infos) > 0 {
 		m.infos = m.service()
 	}
+	m.codes = fd.codes(m)
 	return m
 }
 

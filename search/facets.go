@@ -107,93 +107,101 @@ func (f *filters) apply(c *candidate, oc *openCache, now time.Time) {
 var facetKeys = [...]string{facetThematique, facetGroupe, facetPublic, facetType, facetFrais, facetMode,
 	facetReseau, facetOuvert, facetKind}
 
-// facetCounts holds one counter map per facet (same order as facetKeys),
-// reused from search to search: cleared maps keep their room.
-type facetCounts [len(facetKeys)]map[string]int
+// facetCounter is a search's facet counts by value code (see facetDict),
+// reused from search to search: only the touched counts are cleared.
+type facetCounter struct {
+	counts  []int32
+	touched []uint32
+	ouvert  [3]int // ouvertOpen, ouvertClosed, ouvertUnknown
+}
 
-var facetCountsPool = sync.Pool{New: func() any {
-	var c facetCounts
-	for i := range c {
-		c[i] = map[string]int{}
-	}
-	return &c
-}}
+var facetCounters = sync.Pool{New: func() any { return new(facetCounter) }}
+
+// ouvertValues are the values of the "ouvert" facet, in facetCounter.ouvert's order.
+var ouvertValues = [3]string{ouvertOpen, ouvertClosed, ouvertUnknown}
 
 // facets counts, for each facet, the candidates that pass every filter
-// but the facet's own.
-func (f *filters) facets(cs []candidate, l labels) map[string][]FacetValue {
-	counts := facetCountsPool.Get().(*facetCounts)
-	defer func() {
-		for _, m := range counts {
-			clear(m)
-		}
-		facetCountsPool.Put(counts)
-	}()
-	them, groupe, public, typ, frais, mode, reseau, ouvert, kind := counts[0], counts[1], counts[2],
-		counts[3], counts[4], counts[5], counts[6], counts[7], counts[8]
-	add := func(m map[string]int, vs []string) {
-		for _, v := range vs {
-			m[v]++
-		}
+// but the facet's own. The values a candidate counts for are the codes
+// of its meta, numbered in v, which must be loaded after the candidates'
+// state (so that it knows all their codes).
+func (f *filters) facets(cs []candidate, v *facetView, l labels) map[string][]FacetValue {
+	fc := facetCounters.Get().(*facetCounter)
+	defer fc.put()
+	if n := len(v.entries); len(fc.counts) < n {
+		fc.counts = append(fc.counts, make([]int32, n-len(fc.counts))...)
 	}
+	counts, hides := fc.counts, v.hides
 	for i := range cs {
 		c := &cs[i]
-		m := c.m
-		ok := func(d int) bool { return c.fails&^(1<<d) == 0 }
-		if ok(dimKind) {
-			kind[string(m.Kind)]++
+		for _, code := range c.m.codes {
+			if c.fails&hides[code] == 0 {
+				if counts[code] == 0 {
+					fc.touched = append(fc.touched, code)
+				}
+				counts[code]++
+			}
 		}
-		if m.Kind == content.KindPage {
-			continue
-		}
-		if ok(dimOuvert) {
-			ouvert[c.ouvert]++
-		}
-		if ok(dimReseau) {
-			add(reseau, m.Reseaux)
-		}
-		if m.Kind != content.KindService {
-			continue
-		}
-		if ok(dimThem) {
-			add(them, m.Thematiques)
-			add(groupe, m.Groupes)
-		}
-		if ok(dimPublic) {
-			add(public, m.Publics)
-		}
-		if ok(dimType) {
-			add(typ, m.Types)
-		}
-		if ok(dimFrais) {
-			add(frais, m.Frais)
-		}
-		if ok(dimMode) {
-			add(mode, m.Modes)
+		if c.m.Kind != content.KindPage && c.fails&^(1<<dimOuvert) == 0 {
+			switch c.ouvert {
+			case ouvertOpen:
+				fc.ouvert[0]++
+			case ouvertClosed:
+				fc.ouvert[1]++
+			default:
+				fc.ouvert[2]++
+			}
 		}
 	}
 	selected := [len(facetKeys)]map[string]bool{f.them, f.them, f.publics, f.types, f.frais, f.modes,
 		f.reseaux, {ouvertOpen: f.ouvert}, f.kinds}
+	var sizes [len(facetKeys)]int
+	for _, code := range fc.touched {
+		sizes[v.entries[code].facet]++
+	}
+	sizes[posOuvert] = 3
+	var vals [len(facetKeys)][]FacetValue
+	for i := range vals {
+		vals[i] = make([]FacetValue, 0, sizes[i]+len(selected[i]))
+	}
+	for _, code := range fc.touched {
+		e := v.entries[code]
+		vals[e.facet] = append(vals[e.facet], FacetValue{Value: e.value, Label: l.facetLabel(facetKeys[e.facet], e.value),
+			Count: int(counts[code]), Selected: selected[e.facet][e.value]})
+	}
+	for i, n := range fc.ouvert {
+		if n > 0 {
+			val := ouvertValues[i]
+			vals[posOuvert] = append(vals[posOuvert], FacetValue{Value: val, Label: l.facetLabel(facetOuvert, val),
+				Count: n, Selected: selected[posOuvert][val]})
+		}
+	}
 	out := make(map[string][]FacetValue, len(facetKeys))
 	for i, key := range facetKeys {
-		sel, n := selected[i], counts[i]
-		vals := make([]FacetValue, 0, len(n)+len(sel))
-		for v, c := range n {
-			vals = append(vals, FacetValue{Value: v, Label: l.facetLabel(key, v), Count: c, Selected: sel[v]})
-		}
+		sel, counted := selected[i], vals[i]
 		for v, on := range sel {
-			if on && n[v] == 0 && (key != facetGroupe || !strings.Contains(v, "--")) &&
+			if on && !slices.ContainsFunc(counted, func(fv FacetValue) bool { return fv.Value == v }) &&
+				(key != facetGroupe || !strings.Contains(v, "--")) &&
 				(key != facetThematique || strings.Contains(v, "--")) {
-				vals = append(vals, FacetValue{Value: v, Label: l.facetLabel(key, v), Selected: true})
+				vals[i] = append(vals[i], FacetValue{Value: v, Label: l.facetLabel(key, v), Selected: true})
 			}
 		}
-		slices.SortFunc(vals, func(a, b FacetValue) int {
+		slices.SortFunc(vals[i], func(a, b FacetValue) int {
 			if a.Count != b.Count {
 				return cmp.Compare(b.Count, a.Count)
 			}
 			return strings.Compare(a.Label, b.Label)
 		})
-		out[key] = vals
+		out[key] = vals[i]
 	}
 	return out
+}
+
+// put clears the counts fc touched and returns it to the pool.
+func (fc *facetCounter) put() {
+	for _, code := range fc.touched {
+		fc.counts[code] = 0
+	}
+	fc.touched = fc.touched[:0]
+	fc.ouvert = [3]int{}
+	facetCounters.Put(fc)
 }

@@ -55,8 +55,10 @@ type Index struct {
 	excerpts *wordTerms        // analyzer's terms of excerpt words, memoised
 	paris    *time.Location
 	open     *openCache
-	scoring  string // bleve's scoring model name, from the mapping
-	tables   tables // per-snapshot document tables (see docTable)
+	// facetDict numbers facet values (see meta.codes); shared by every state.
+	facetDict *facetDict
+	scoring   string // bleve's scoring model name, from the mapping
+	tables    tables // per-snapshot document tables (see docTable)
 
 	closeOnce sync.Once
 	closeErr  error
@@ -91,7 +93,7 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search: open: %w", err)
 	}
-	ix := &Index{cfg: cfg, paris: paris, open: newOpenCache()}
+	ix := &Index{cfg: cfg, paris: paris, open: newOpenCache(), facetDict: newFacetDict()}
 	bi, st, err := ix.openExisting(ctx)
 	if err != nil {
 		cfg.Log.Warn("search index unreadable, rebuilding", "dir", cfg.Dir, "err", err)
@@ -149,7 +151,7 @@ func (ix *Index) openExisting(ctx context.Context) (bi bleve.Index, st *state, e
 	if err != nil {
 		return bi, nil, fmt.Errorf("search: open %s: %w", ix.cfg.Dir, err)
 	}
-	metas, err := loadMetas(ctx, bi)
+	metas, err := loadMetas(ctx, bi, ix.facetDict)
 	if err != nil {
 		return bi, nil, err
 	}

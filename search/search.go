@@ -99,30 +99,9 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search: %q: %w", q.Text, err)
 	}
-	now := ix.cfg.Now().In(ix.paris)
-	cands := sc.cands[:0]
-	for _, mt := range ms {
-		m := tab.metas[mt.n]
-		if m == nil || (!q.IncludeInactive && m.inactive()) {
-			continue
-		}
-		c := candidate{id: tab.ids[mt.n], m: m, score: mt.score, dist: -1}
-		if res.Commune != nil {
-			if res.Commune.Located() && m.HasGeo {
-				c.dist = territory.Distance(res.Commune.Lat, res.Commune.Lon, m.Lat, m.Lon)
-			}
-			if !inLocation(m, c.dist, q.RayonKm, res.Commune) {
-				continue
-			}
-		}
-		cands = append(cands, c)
-	}
+	cands, f := ix.candidates(ms, tab, &q, res.Commune, sc.cands[:0])
 	sc.cands = cands
-	f := newFilters(&q)
-	for i := range cands {
-		f.apply(&cands[i], ix.open, now)
-	}
-	res.Facets = f.facets(cands, ix.labels())
+	res.Facets = f.facets(cands, ix.facetDict.load(), ix.labels())
 	kept := cands[:0] // in place: facets are counted
 	for _, c := range cands {
 		if c.fails == 0 {
@@ -140,6 +119,36 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	}
 	res.Took = time.Since(start)
 	return res, nil
+}
+
+// candidates appends to cands the matches ms (numbered in tab) that are
+// active (unless q includes inactive ones) and within the location of c,
+// with their filter failures and "ouvert" state, and returns them with
+// q's filters.
+func (ix *Index) candidates(ms []match, tab *docTable, q *Query, c *territory.Commune,
+	cands []candidate) ([]candidate, *filters) {
+	now := ix.cfg.Now().In(ix.paris)
+	for _, mt := range ms {
+		m := tab.metas[mt.n]
+		if m == nil || (!q.IncludeInactive && m.inactive()) {
+			continue
+		}
+		cd := candidate{id: tab.ids[mt.n], m: m, score: mt.score, dist: -1}
+		if c != nil {
+			if c.Located() && m.HasGeo {
+				cd.dist = territory.Distance(c.Lat, c.Lon, m.Lat, m.Lon)
+			}
+			if !inLocation(m, cd.dist, q.RayonKm, c) {
+				continue
+			}
+		}
+		cands = append(cands, cd)
+	}
+	f := newFilters(q)
+	for i := range cands {
+		f.apply(&cands[i], ix.open, now)
+	}
+	return cands, f
 }
 
 // scratch is a search's working memory, reused by later searches.

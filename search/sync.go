@@ -93,7 +93,7 @@ func (ix *Index) sync(ctx context.Context, cat catalog, changed []string) error 
 			if err := batch.Index(p, doc); err != nil {
 				return fmt.Errorf("search: sync %s: %w", p, err)
 			}
-			metas[p] = m.prepare()
+			metas[p] = m.prepare(ix.facetDict)
 			indexed++
 		}
 		if batch.Size() >= batchSize {
@@ -181,7 +181,7 @@ func (ix *Index) paths(old *state, cat catalog, changed []string) []string {
 }
 
 // loadMetas reads the meta record of every document, in pages.
-func loadMetas(ctx context.Context, bi bleve.Index) (map[string]*meta, error) {
+func loadMetas(ctx context.Context, bi bleve.Index, fd *facetDict) (map[string]*meta, error) {
 	n, err := bi.DocCount()
 	if err != nil {
 		return nil, fmt.Errorf("search: load: %w", err)
@@ -209,7 +209,7 @@ func loadMetas(ctx context.Context, bi bleve.Index) (map[string]*meta, error) {
 				return nil, fmt.Errorf("search: load %s: %w", h.ID, err)
 			}
 			m.intern(in)
-			metas[h.ID] = m.prepare()
+			metas[h.ID] = m.prepare(fd)
 		}
 		if len(sr.Hits) < page {
 			break
