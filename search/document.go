@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/aiguillage/aiguillage/content"
@@ -48,6 +49,9 @@ type meta struct {
 
 	infos *content.Service // Infos as content wants them; set by prepare
 	codes []uint32         // facet values counted, numbered by the index's facetDict; set by prepare
+	// hours is Hours parsed, from the index's openCache, once a search
+	// needed it: the cache's lookup hashes the whole text.
+	hours atomic.Pointer[openEntry]
 }
 
 // interner shares equal strings and string lists between the metas

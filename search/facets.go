@@ -40,6 +40,7 @@ type filters struct {
 	them, publics, types, frais, modes, reseaux map[string]bool
 	ouvert                                      bool
 	kinds                                       map[string]bool
+	kindList                                    []content.Kind // the same, cheaper to test than the map
 }
 
 func set(vs []string) map[string]bool {
@@ -57,7 +58,7 @@ func newFilters(q *Query) *filters {
 	f := &filters{
 		them: set(q.Thematiques), publics: set(q.Publics), types: set(q.Types),
 		frais: set(q.Frais), modes: set(q.ModesAccueil), reseaux: set(q.Reseaux),
-		ouvert: q.OuvertMaintenant, kinds: map[string]bool{},
+		ouvert: q.OuvertMaintenant, kinds: map[string]bool{}, kindList: q.Kinds,
 	}
 	for _, k := range q.Kinds {
 		f.kinds[string(k)] = true
@@ -93,7 +94,7 @@ func (f *filters) apply(c *candidate, oc *openCache, now time.Time) {
 	fail(dimFrais, overlaps(f.frais, m.Frais))
 	fail(dimMode, overlaps(f.modes, m.Modes))
 	fail(dimReseau, overlaps(f.reseaux, m.Reseaux))
-	fail(dimKind, f.kinds[string(m.Kind)])
+	fail(dimKind, slices.Contains(f.kindList, m.Kind))
 	if c.fails&^(1<<dimKind) != 0 {
 		// neither shown nor counted in a facet that depends on its hours
 		c.ouvert = ouvertUnknown

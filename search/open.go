@@ -81,14 +81,19 @@ func (c *openCache) state(m *meta, t time.Time) string {
 	if m.inactive() {
 		return ouvertClosed
 	}
-	value := m.Hours
+	var e *openEntry
 	if len(m.Infos) > 0 {
-		value, _ = m.svc().Hours(content.DateOf(t), "")
-	}
-	if value == "" {
+		value, _ := m.svc().Hours(content.DateOf(t), "")
+		if value == "" {
+			return ouvertUnknown
+		}
+		e = c.entry(value)
+	} else if m.Hours == "" {
 		return ouvertUnknown
+	} else if e = m.hours.Load(); e == nil {
+		e = c.entry(m.Hours)
+		m.hours.Store(e)
 	}
-	e := c.entry(value)
 	if e.h == nil {
 		return ouvertUnknown
 	}
