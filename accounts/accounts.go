@@ -24,7 +24,9 @@ const (
 // Valid reports whether r is one of the roles.
 func (r Role) Valid() bool { return r == RoleAdmin || r == RoleEditor || r == RoleAgent }
 
-// Sentinel errors. Their texts are French: they may be shown to the person.
+// Sentinel errors. Their texts are French for the command line's
+// operators; the server never shows them: it tests them with errors.Is and
+// shows its catalogue's messages.
 var (
 	ErrNotFound       = errors.New("compte introuvable")
 	ErrExists         = errors.New("un compte existe déjà avec cette adresse électronique")

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"crypto/sha1"
 	"encoding/hex"
-	"fmt"
 	"maps"
 	"runtime"
 	"slices"
@@ -122,8 +121,7 @@ func parseEntry(f File, refs *Referentials) *fileEntry {
 	// symbolic link or too big is reported, and never used as empty.
 	switch {
 	case f.Unread == TooLarge:
-		e.problems = []Problem{{File: f.Name, Code: CodeTooLarge,
-			Message: fmt.Sprintf("fichier trop volumineux : %s, la limite est %s", sizeFR(int(f.Size)), sizeFR(MaxFileSize))}}
+		e.problems = []Problem{TooLargeProblem(f.Name, f.Size, MaxFileSize)}
 	case f.Unread == Symlink:
 		e.problems = []Problem{{File: f.Name, Code: CodeSymlink, Message: SymlinkMessage}}
 	case f.Name == ConfigFile:
@@ -142,6 +140,14 @@ func parseEntry(f File, refs *Referentials) *fileEntry {
 		}
 	}
 	return e
+}
+
+// MissingStructureProblem is the problem of the service file whose
+// structure key names slug, a structure that does not exist. The editor
+// reports it too, in the same words.
+func MissingStructureProblem(file, slug string) Problem {
+	return Problem{File: file, Field: "structure", Code: CodeStructure,
+		Message: "structure : aucune structure « " + slug + " » (fichier structures/" + slug + ".md introuvable)"}
 }
 
 // SymlinkMessage explains why a page that is a symbolic link is refused.
@@ -246,8 +252,9 @@ func (c *Catalog) fileProblems(e *fileEntry) []Problem {
 	d := e.doc
 	if d != nil && d.Service != nil {
 		if _, ok := c.docs[Path(string(KindStructure)+"/"+d.Service.Structure)]; !ok {
-			out = append(out, Problem{File: e.name, Line: e.structAt, Field: "structure", Code: CodeStructure,
-				Message: "structure : aucune structure « " + d.Service.Structure + " » (fichier structures/" + d.Service.Structure + ".md introuvable)"})
+			pr := MissingStructureProblem(e.name, d.Service.Structure)
+			pr.Line = e.structAt
+			out = append(out, pr)
 		}
 	}
 	if d != nil {

@@ -83,7 +83,7 @@ func (p *fileParser) parse(data []byte, refs *Referentials) *Document {
 		return nil
 	}
 	if len(data) > MaxFileSize {
-		p.add(0, "", CodeTooLarge, "fichier trop volumineux : %s, la limite est %s", sizeFR(len(data)), sizeFR(MaxFileSize))
+		p.problems = append(p.problems, TooLargeProblem(p.file, int64(len(data)), MaxFileSize))
 		return nil
 	}
 	if !utf8.Valid(data) {
@@ -416,13 +416,20 @@ func firstInvalidUTF8(b []byte) int {
 	return len(b)
 }
 
+// TooLargeProblem is the problem of file, of size bytes, over the limit
+// of limit bytes. The check command reports it too, in the same words.
+func TooLargeProblem(file string, size, limit int64) Problem {
+	return Problem{File: file, Code: CodeTooLarge,
+		Message: "fichier trop volumineux : " + sizeFR(size) + ", la limite est " + sizeFR(limit)}
+}
+
 // sizeFR writes a byte count for French readers: "5,2 Mo", "800 ko".
-func sizeFR(n int) string {
+func sizeFR(n int64) string {
 	switch {
 	case n >= 1<<20:
 		return strings.Replace(strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64), ".", ",", 1) + " Mo"
 	case n >= 1<<10:
-		return strconv.Itoa(n>>10) + " ko"
+		return strconv.FormatInt(n>>10, 10) + " ko"
 	}
-	return strconv.Itoa(n) + " octets"
+	return strconv.FormatInt(n, 10) + " octets"
 }

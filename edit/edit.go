@@ -50,6 +50,9 @@ type Config struct {
 	// before the operation returns: the server brings its catalogue and
 	// search index to rev there, so that people read their own writes.
 	AfterCommit func(ctx context.Context, rev content.Revision)
+	// Texts are the commit messages used when a person gives no summary;
+	// French for the empty ones.
+	Texts Texts
 }
 
 // Editor performs the write operations. It is safe for concurrent use.
@@ -65,6 +68,7 @@ type Editor struct {
 	paris   *time.Location
 	maxFile int
 	after   func(ctx context.Context, rev content.Revision)
+	texts   Texts
 }
 
 // maxAttempts bounds how often an operation starts over when another
@@ -83,7 +87,8 @@ func New(cfg Config) (*Editor, error) {
 	if err != nil {
 		return nil, fmt.Errorf("edit: load Europe/Paris time zone: %w", err)
 	}
-	e := &Editor{store: cfg.Store, refs: cfg.Refs, now: cfg.Now, paris: paris, maxFile: cfg.MaxFile, after: cfg.AfterCommit}
+	e := &Editor{store: cfg.Store, refs: cfg.Refs, now: cfg.Now, paris: paris, maxFile: cfg.MaxFile, after: cfg.AfterCommit,
+		texts: cfg.Texts.orFrench()}
 	if e.now == nil {
 		e.now = time.Now
 	}
@@ -138,7 +143,7 @@ func (e *ConflictError) Error() string {
 		if c.Field != "" {
 			fields = append(fields, c.Field)
 		} else {
-			fields = append(fields, fmt.Sprintf("texte ligne %d", c.Line))
+			fields = append(fields, fmt.Sprintf("body line %d", c.Line))
 		}
 	}
 	return fmt.Sprintf("edit: %s changed since the base revision (now %s), overlapping on %s: %v",

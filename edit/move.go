@@ -33,7 +33,7 @@ func (e *Editor) Delete(ctx context.Context, a Actor, p content.Path, base conte
 	if err := checkPath("delete", p); err != nil {
 		return Result{}, err
 	}
-	msg := summary(summaryText, "Suppression de "+string(p))
+	msg := summary(summaryText, fmt.Sprintf(e.texts.Delete, p))
 	return e.commit(ctx, a, p, msg, func(head content.Revision) (*change, error) {
 		cur, err := e.read(ctx, head, p.File())
 		if err != nil {
@@ -67,7 +67,7 @@ func (e *Editor) Rename(ctx context.Context, a Actor, from, to content.Path, bas
 	if from.Kind() != to.Kind() || from == to {
 		return Result{}, fmt.Errorf("edit: rename %s to %s: same kind, other name required: %w", from, to, content.ErrInvalidPath)
 	}
-	msg := summary(summaryText, "Renommage de "+string(from)+" en "+string(to))
+	msg := summary(summaryText, fmt.Sprintf(e.texts.Rename, from, to))
 	return e.commit(ctx, a, to, msg, func(head content.Revision) (*change, error) {
 		cur, err := e.read(ctx, head, from.File())
 		if err != nil {

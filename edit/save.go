@@ -109,7 +109,7 @@ func (e *Editor) Save(ctx context.Context, a Actor, p content.Path, base content
 	if err := e.checkSize(p, raw); err != nil {
 		return Result{}, err
 	}
-	msg := summary(summaryText, "Modification de "+string(p))
+	msg := summary(summaryText, fmt.Sprintf(e.texts.Save, p))
 	return e.commit(ctx, a, p, msg, func(head content.Revision) (*change, error) {
 		cur, err := e.read(ctx, head, p.File())
 		if err != nil {
@@ -188,6 +188,10 @@ func (e *Editor) checkSize(p content.Path, raw []byte) error {
 	if len(raw) <= e.maxFile {
 		return nil
 	}
+	// Not content.TooLargeProblem: the person edits a text in a form, and a
+	// size in bytes tells them how much to cut where "1,0 Mo" would not.
+	// Like content's problems, the message is part of the format's French
+	// contract.
 	return fmt.Errorf("edit: %s: %w", p, &content.ValidationError{Problems: []content.Problem{{
 		File: p.File(), Code: content.CodeTooLarge,
 		Message: fmt.Sprintf("texte trop long : %d octets, la limite est %d octets", len(raw), e.maxFile),
@@ -208,8 +212,7 @@ func (e *Editor) validate(ctx context.Context, p content.Path, head content.Revi
 			return nil, err
 		}
 		if s == nil {
-			problems = append(problems, content.Problem{File: p.File(), Field: "structure", Code: content.CodeStructure,
-				Message: "structure : aucune structure « " + doc.Service.Structure + " » (fichier structures/" + doc.Service.Structure + ".md introuvable)"})
+			problems = append(problems, content.MissingStructureProblem(p.File(), doc.Service.Structure))
 		}
 	}
 	for _, pr := range problems {
@@ -229,7 +232,7 @@ func (e *Editor) Create(ctx context.Context, a Actor, p content.Path, raw []byte
 	if err := e.checkSize(p, raw); err != nil {
 		return Result{}, err
 	}
-	msg := summary(summaryText, "Création de "+string(p))
+	msg := summary(summaryText, fmt.Sprintf(e.texts.Create, p))
 	text := setField(raw, "date_maj", e.today())
 	return e.commit(ctx, a, p, msg, func(head content.Revision) (*change, error) {
 		cur, err := e.read(ctx, head, p.File())
@@ -259,7 +262,7 @@ func (e *Editor) VerifyFrom(ctx context.Context, a Actor, p content.Path, base c
 	if p.Kind() == content.KindPage {
 		return Result{}, fmt.Errorf("edit: verify %s: guide pages have no verification date: %w", p, content.ErrInvalid)
 	}
-	msg := summary(summaryText, "Informations vérifiées : "+string(p))
+	msg := summary(summaryText, fmt.Sprintf(e.texts.Verify, p))
 	return e.commit(ctx, a, p, msg, func(head content.Revision) (*change, error) {
 		cur, err := e.read(ctx, head, p.File())
 		if err != nil {
@@ -291,7 +294,7 @@ func (e *Editor) Revert(ctx context.Context, a Actor, p content.Path, to content
 	if old == nil {
 		return Result{}, fmt.Errorf("edit: revert %s: no such page at %s: %w", p, to.Short(), content.ErrNotFound)
 	}
-	msg := summary(summaryText, "Retour de "+string(p)+" à la version "+to.Short())
+	msg := summary(summaryText, fmt.Sprintf(e.texts.Revert, p, to.Short()))
 	text := setField(old, "date_maj", e.today())
 	return e.commit(ctx, a, p, msg, func(head content.Revision) (*change, error) {
 		cur, err := e.read(ctx, head, p.File())

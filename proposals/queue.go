@@ -27,6 +27,26 @@ var ErrUnchanged = errors.New("proposals: the proposed file is the current one")
 // Config holds a Queue's dependencies.
 type Config struct {
 	Store Store
+	// Texts are the subjects of the decision commits; French for the
+	// empty ones.
+	Texts Texts
+}
+
+// Texts are the subjects of the commits that record decisions: fmt
+// formats of the proposal's summary. They end up in the proposals'
+// history, so they follow the language of the server that decides.
+type Texts struct {
+	Accepted string // a modification accepted
+	Declined string // a modification declined
+	Closed   string // a report closed
+}
+
+// orFrench fills the empty texts of t with the French defaults.
+func (t Texts) orFrench() Texts {
+	t.Accepted = cmp.Or(t.Accepted, "Proposition acceptée : %s")
+	t.Declined = cmp.Or(t.Declined, "Proposition refusée : %s")
+	t.Closed = cmp.Or(t.Closed, "Signalement clos : %s")
+	return t
 }
 
 // Queue is the set of proposals of a repository. It keeps no state of its
@@ -35,6 +55,7 @@ type Config struct {
 // written by another process. Its methods are safe for concurrent use.
 type Queue struct {
 	store Store
+	texts Texts
 	mu    sync.Mutex
 	cache map[content.Revision]*Proposal
 }
@@ -44,7 +65,7 @@ func New(cfg Config) (*Queue, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("proposals: Config.Store is required")
 	}
-	return &Queue{store: cfg.Store, cache: map[content.Revision]*Proposal{}}, nil
+	return &Queue{store: cfg.Store, texts: cfg.Texts.orFrench(), cache: map[content.Revision]*Proposal{}}, nil
 }
 
 // Propose stores d as a new open proposal and returns it.
@@ -121,8 +142,8 @@ func (q *Queue) Decide(ctx context.Context, id string, d Decision) (Proposal, er
 	if err := d.check(p.Kind); err != nil {
 		return Proposal{}, fmt.Errorf("proposals: decide %s: %w", id, err)
 	}
-	subject := map[Status]string{Accepted: "Proposition acceptée", Declined: "Proposition refusée", Closed: "Signalement clos"}[d.Status]
-	msg := message(subject+" : "+p.Summary, d.Reason, []trailer{
+	subject := map[Status]string{Accepted: q.texts.Accepted, Declined: q.texts.Declined, Closed: q.texts.Closed}[d.Status]
+	msg := message(fmt.Sprintf(subject, p.Summary), d.Reason, []trailer{
 		{keyID, id}, {keyDecision, string(d.Status)}, {keyResult, string(d.Result)},
 	})
 	ch := content.Change{Base: p.Tip, Author: d.By, Message: msg}

@@ -197,3 +197,59 @@ func TestCacheKeepsOneEntryPerRef(t *testing.T) {
 		}
 	}
 }
+
+// TestDecisionSubjects reads the subject of each decision's commit: the
+// configured text, or the French default for a text left empty.
+func TestDecisionSubjects(t *testing.T) {
+	for _, tt := range []struct {
+		name                       string
+		texts                      proposals.Texts
+		accepted, declined, closed string
+	}{
+		{"french by default", proposals.Texts{},
+			"Proposition acceptée : Nouveau nom", "Proposition refusée : Nouveau nom", "Signalement clos : Nouveau nom"},
+		{"configured", proposals.Texts{Accepted: "Proposal accepted: %s", Declined: "Proposal declined: %s", Closed: "Report closed: %s"},
+			"Proposal accepted: Nouveau nom", "Proposal declined: Nouveau nom", "Report closed: Nouveau nom"},
+		{"partly configured", proposals.Texts{Closed: "Report closed: %s"},
+			"Proposition acceptée : Nouveau nom", "Proposition refusée : Nouveau nom", "Report closed: Nouveau nom"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			s := openStore(t, filepath.Join(t.TempDir(), "repo"), t.TempDir())
+			q, err := proposals.New(proposals.Config{Store: s, Texts: tt.texts})
+			if err != nil {
+				t.Fatal(err)
+			}
+			base, _ := s.Head(ctx)
+			subject := func(kind proposals.Kind, d proposals.Decision) string {
+				t.Helper()
+				draft := proposals.Draft{Kind: kind, Path: svc, Base: base, Author: agent, Summary: "Nouveau nom", Text: "Le nom a changé."}
+				if kind == proposals.Modification {
+					draft.File = []byte("---\nnom: Épicerie solidaire\nstructure: ccas\n---\nProduits.\n")
+				}
+				p, err := q.Propose(ctx, draft)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if p, err = q.Decide(ctx, p.ID, d); err != nil {
+					t.Fatal(err)
+				}
+				c, err := s.CommitInfo(ctx, p.Tip)
+				if err != nil {
+					t.Fatal(err)
+				}
+				first, _, _ := strings.Cut(c.Message, "\n")
+				return first
+			}
+			for _, c := range []struct{ got, want string }{
+				{subject(proposals.Modification, proposals.Decision{Status: proposals.Accepted, By: editor, Result: base}), tt.accepted},
+				{subject(proposals.Modification, proposals.Decision{Status: proposals.Declined, By: editor, Reason: "Non."}), tt.declined},
+				{subject(proposals.Report, proposals.Decision{Status: proposals.Closed, By: editor, Reason: "Corrigé."}), tt.closed},
+			} {
+				if c.got != c.want {
+					t.Errorf("subject %q, want %q", c.got, c.want)
+				}
+			}
+		})
+	}
+}

@@ -65,6 +65,9 @@ func (l labels) facetLabel(key, v string) string {
 	return v
 }
 
+// ouvertLabels and kindLabels label facets no page shows (the server
+// renders the others, and says "open now" from its catalogue): they reach
+// only the JSON API (/api/v1/search), whose values stay as they are.
 var ouvertLabels = map[string]string{
 	ouvertOpen: "Ouvert maintenant", ouvertClosed: "Fermé", ouvertUnknown: "Horaires inconnus",
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/aiguillage/aiguillage/accounts"
 	"github.com/aiguillage/aiguillage/content"
 	"github.com/aiguillage/aiguillage/edit"
 )
@@ -93,7 +94,36 @@ func (s *Server) classify(err error) (status int, code, message string) {
 			return fe.Code, "bad_request", msgs.T("error.400.text")
 		}
 	}
+	if status, code, key, ok := accountError(err); ok {
+		return status, code, msgs.T(key)
+	}
 	return fiber.StatusInternalServerError, "internal", msgs.T("error.500.text")
+}
+
+// accountError maps an error of the accounts package that a handler did
+// not handle itself to a status, a code and the catalogue key of its
+// message. The errors' own texts are for the command line's operators and
+// the logs: the server shows its catalogue's.
+func accountError(err error) (status int, code, key string, ok bool) {
+	switch {
+	case errors.Is(err, accounts.ErrNotFound):
+		return fiber.StatusNotFound, "not_found", "error.404.text", true
+	case errors.Is(err, accounts.ErrExpired):
+		return fiber.StatusNotFound, "not_found", "link.expired.text", true
+	case errors.Is(err, accounts.ErrBadCredentials):
+		return fiber.StatusUnauthorized, "unauthorized", "auth.error.credentials", true
+	case errors.Is(err, accounts.ErrDisabled):
+		return fiber.StatusForbidden, "forbidden", "auth.error.disabled", true
+	case errors.Is(err, accounts.ErrForbidden):
+		return fiber.StatusForbidden, "forbidden", "auth.error.forbidden", true
+	case errors.Is(err, accounts.ErrExists):
+		return fiber.StatusConflict, "exists", "invite.error.exists", true
+	case errors.Is(err, accounts.ErrWeakPassword):
+		return fiber.StatusUnprocessableEntity, "invalid", "account.error.weak", true
+	case errors.Is(err, accounts.ErrInvalid):
+		return fiber.StatusUnprocessableEntity, "invalid", "error.400.text", true
+	}
+	return 0, "", "", false
 }
 
 // handleError is Fiber's error handler: a JSON body under /api/, an HTML

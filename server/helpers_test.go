@@ -169,7 +169,8 @@ var shared struct {
 	once  sync.Once
 	terr  *territory.Directory
 	refs  *content.Referentials
-	theme *themes.Theme
+	theme *themes.Theme // French
+	en    *themes.Theme // English, for the fixtures of options.lang "en"
 	err   error
 }
 
@@ -187,7 +188,10 @@ func loadShared(t testing.TB) {
 			shared.err = err
 			return
 		}
-		shared.theme, shared.err = themes.Load(fsys, "fr")
+		if shared.theme, shared.err = themes.Load(fsys, "fr"); shared.err != nil {
+			return
+		}
+		shared.en, shared.err = themes.Load(fsys, "en")
 	})
 	if shared.err != nil {
 		t.Fatal(shared.err)
@@ -206,6 +210,7 @@ type options struct {
 	accounts   bool                     // sign-in enabled, on a SQLite file of the test's folder
 	baseURL    string                   // the server's BaseURL
 	proxies    []string                 // the server's trusted proxies
+	lang       string                   // "en" for a server in English; French otherwise
 	// wrapStore and wrapSearch, when set, stand between the server and
 	// the real store or index (to inject faults).
 	wrapStore  func(server.Store) server.Store
@@ -263,6 +268,9 @@ func newFixture(t testing.TB, opt options) *fixture {
 	if opt.clock != nil {
 		cfg.Now = opt.clock
 	}
+	if opt.lang == "en" {
+		cfg.Theme = shared.en
+	}
 	if opt.poll > 0 {
 		cfg.PollInterval = opt.poll
 	}
@@ -283,7 +291,8 @@ func newFixture(t testing.TB, opt options) *fixture {
 	if opt.wrapStore != nil {
 		cfg.Store = opt.wrapStore(store)
 	}
-	queue, err := proposals.New(proposals.Config{Store: store})
+	// As the command does: the queue's texts are the server's.
+	queue, err := proposals.New(proposals.Config{Store: store, Texts: server.ProposalTexts(cfg.Theme)})
 	if err != nil {
 		t.Fatal(err)
 	}

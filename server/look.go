@@ -46,6 +46,7 @@ type looks struct {
 	choices map[string]base // built-in themes config.yaml may choose; nil when the flag fixed the theme
 	store   Store
 	log     *slog.Logger
+	msgs    themes.Messages // the server's catalogue, for the problems' texts
 }
 
 // base is a built-in theme with its static files.
@@ -59,7 +60,7 @@ func newLooks(def *themes.Theme, choices map[string]*themes.Theme, store Store, 
 		a, err := newAssets(t.Static())
 		return base{theme: t, assets: a}, err
 	}
-	ls := &looks{store: store, log: log}
+	ls := &looks{store: store, log: log, msgs: def.Messages()}
 	var err error
 	if ls.def, err = newBase(def); err != nil {
 		return nil, err
@@ -88,7 +89,7 @@ func (ls *looks) base(cfg content.SiteConfig) (base, *content.Problem) {
 	}
 	names := slices.Sorted(maps.Keys(ls.choices))
 	return ls.def, &content.Problem{File: content.ConfigFile, Field: "theme", Code: codeTheme, Warning: true,
-		Message: fmt.Sprintf("thème : « %s » n'existe pas (thèmes disponibles : %s) ; thème par défaut utilisé", cfg.Theme, strings.Join(names, ", "))}
+		Message: ls.t("problems.theme.unknown", cfg.Theme, strings.Join(names, ", "))}
 }
 
 // next returns the look of cat: prev when no file it depends on changed
@@ -146,7 +147,7 @@ func (ls *looks) override(l *look, builtin *themes.Theme, cat *content.Catalog, 
 	if err != nil {
 		ls.log.Warn("theme override not used: serving the built-in theme", "revision", cat.Revision().Short(), "err", err)
 		l.problems = append(l.problems, content.Problem{File: overrideFile(err, files), Code: codeTheme,
-			Message: "thème : " + err.Error() + " ; le thème intégré reste utilisé jusqu'à la correction"})
+			Message: ls.t("problems.theme.override", err.Error())})
 		return
 	}
 	l.theme, l.assets = theme, a
@@ -184,27 +185,34 @@ func (ls *looks) logo(ctx context.Context, l *look, rev content.Revision, name s
 			l.brand.Logo = l.assets.url(rel)
 			return
 		}
-		l.problems = append(l.problems, logoProblem(name, "fichier introuvable"))
+		l.problems = append(l.problems, ls.logoProblem(name, "problems.logo.missing"))
 		return
 	}
 	f, err := ls.store.ReadFile(ctx, rev, name)
 	switch {
 	case errors.Is(err, content.ErrNotFound):
-		l.problems = append(l.problems, logoProblem(name, "fichier introuvable"))
+		l.problems = append(l.problems, ls.logoProblem(name, "problems.logo.missing"))
 	case err != nil:
 		ls.log.Error("read logo", "file", name, "err", err)
 	case len(f.Data) > maxLogoBytes:
-		l.problems = append(l.problems, logoProblem(name, "fichier de plus de 1 Mo"))
+		l.problems = append(l.problems, ls.logoProblem(name, "problems.logo.too_large"))
 	default:
 		l.assets = l.assets.with(name, f.Data)
 		l.brand.Logo = l.assets.url(name)
 	}
 }
 
-func logoProblem(name, why string) content.Problem {
+// logoProblem reports a logo that cannot be used; whyKey is the
+// catalogue key of the reason.
+func (ls *looks) logoProblem(name, whyKey string) content.Problem {
 	return content.Problem{File: content.ConfigFile, Field: "logo", Code: codeTheme, Warning: true,
-		Message: fmt.Sprintf("logo : « %s » : %s ; logo par défaut utilisé", name, why)}
+		Message: ls.t("problems.logo", name, ls.t(whyKey))}
 }
+
+// t is the text of key in the server's catalogue: that of the built-in
+// theme the server was given, not of a content repository's overrides.
+// Looks are built outside requests, at the commits that change them.
+func (ls *looks) t(key string, args ...any) string { return ls.msgs.T(key, args...) }
 
 // brandCSS is the stylesheet of the site's colours, after the theme's. The
 // accent was checked against white; its tint (the background of labels)

@@ -161,16 +161,13 @@ func (s *Server) listKind(kind content.Kind) fiber.Handler {
 
 type problemsView struct{ Problems []content.Problem }
 
-// proHidden replaces the message of a problem in the pro block: messages
-// quote the faulty value, and pro values are not for anonymous visitors.
-const proHidden = "pro : une information réservée aux professionnels est incorrecte (valeur masquée ici)."
-
 // publicProblems returns problems fit for anonymous visitors: those of the
-// pro block lose their message, which may quote private information.
-func publicProblems(problems []content.Problem) []content.Problem {
+// pro block lose their message, which may quote private information, for
+// a general one.
+func (s *Server) publicProblems(problems []content.Problem) []content.Problem {
 	for i, p := range problems {
 		if p.Field == "pro" || strings.HasPrefix(p.Field, "pro.") {
-			problems[i].Message = proHidden
+			problems[i].Message = s.t("problems.pro_hidden")
 		}
 	}
 	return problems
@@ -178,7 +175,7 @@ func publicProblems(problems []content.Problem) []content.Problem {
 
 func (s *Server) showProblems(c *fiber.Ctx) error {
 	cat := s.live.catalog()
-	v := s.view(c, s.t("problems.title"), problemsView{Problems: publicProblems(themeProblems(cat.Problems(), cat.look))})
+	v := s.view(c, s.t("problems.title"), problemsView{Problems: s.publicProblems(themeProblems(cat.Problems(), cat.look))})
 	v.NoIndex = true
 	return s.render(c, fiber.StatusOK, "problems", v)
 }

@@ -19,7 +19,6 @@ const (
 	reportMaxText    = 2000 // characters
 	reportMaxContact = 200  // characters
 	reportPurpose    = "signalement"
-	anonymousName    = "Signalement anonyme"
 )
 
 // fieldError is a form field's error, for the summary and the field.
@@ -100,7 +99,7 @@ func (s *Server) sendReport(c *fiber.Ctx) error {
 		return s.renderReport(c, fiber.StatusUnprocessableEntity, doc, data)
 	}
 	d := proposals.Draft{Kind: proposals.Report, Path: doc.Path, Base: s.live.catalog().Revision(),
-		Author: content.Author{Name: anonymousName}, Text: data.Text, Contact: data.Contact}
+		Author: content.Author{Name: s.t("repository.report.author")}, Text: data.Text, Contact: data.Contact}
 	// Signed-in people report under their name, and answer for it: the
 	// limit per address is for the public.
 	if who := s.person(c); who != nil {

@@ -157,7 +157,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err := s.live.load(ctx); err != nil {
 		return nil, err
 	}
-	s.editor, err = edit.New(edit.Config{Store: cfg.Store, Refs: cfg.Refs, Now: cfg.Now, AfterCommit: s.afterWrite})
+	s.editor, err = edit.New(edit.Config{Store: cfg.Store, Refs: cfg.Refs, Now: cfg.Now, AfterCommit: s.afterWrite,
+		Texts: editTexts(cfg.Theme.Messages())})
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}

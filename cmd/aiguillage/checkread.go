@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/aiguillage/aiguillage/content"
@@ -154,8 +153,8 @@ func unreadable(d fs.DirEntry, name string) (*content.Problem, error) {
 		return nil, err
 	}
 	if info.Size() > content.MaxFileSize {
-		return &content.Problem{File: name, Code: content.CodeTooLarge,
-			Message: fmt.Sprintf("fichier trop volumineux : %s, la limite est %s", sizeFR(info.Size()), sizeFR(content.MaxFileSize))}, nil
+		pr := content.TooLargeProblem(name, info.Size(), content.MaxFileSize)
+		return &pr, nil
 	}
 	return nil, nil
 }
@@ -165,12 +164,6 @@ func unreadable(d fs.DirEntry, name string) (*content.Problem, error) {
 func isPageName(name string) bool {
 	kind, _, ok := strings.Cut(name, "/")
 	return ok && strings.HasSuffix(name, ".md") && slices.Contains(content.Kinds, content.Kind(kind))
-}
-
-// sizeFR writes a size of a megabyte or more as content's messages do:
-// "4,8 Mo".
-func sizeFR(n int64) string {
-	return strings.Replace(strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64), ".", ",", 1) + " Mo"
 }
 
 // readLimited reads at most a little more than the largest valid file, so

@@ -28,8 +28,7 @@ var exportCmd = command{
 v1.0.8 into DIR: structures.json and services.json (--format data-inclusion),
 structures.csv and services.csv (--format csv), or all four (--format all).
 Private (pro) information is never exported; every page left out, and why,
-is listed on standard error. It reads the repository through the data
-folder's history index: stop the server first.`,
+is listed on standard error. Works while the server runs.`,
 	flags: func(c *config, fs *flag.FlagSet) {
 		c.repoFlags(fs)
 		c.logFlags(fs)
@@ -128,22 +127,17 @@ func writeExport(x *datainclusion.Export, dir string, names []string) error {
 	return nil
 }
 
-// openStore opens the content repository alone (no search index), for the
-// commands that read or commit without serving.
+// openStore opens the content repository alone, for the commands that read
+// or commit without serving: no search index, and no history index either,
+// which a running server keeps locked (they need no history; a server
+// running beside them picks their commit up).
 func openStore(ctx context.Context, c config, log *slog.Logger) (*gitstore.Store, *content.Referentials, error) {
 	if c.Content != "" {
 		if _, err := os.Stat(c.Content); err != nil {
 			return nil, nil, fmt.Errorf("--content: %w", err)
 		}
 	}
-	state, err := c.stateDir()
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := ensureDir(state); err != nil {
-		return nil, nil, err
-	}
-	cfg := gitstore.Config{Dir: c.repoDir(), Branch: c.Branch, StateDir: state, Log: log}
+	cfg := gitstore.Config{Dir: c.repoDir(), Branch: c.Branch, Log: log}
 	if c.Content == "" {
 		cfg.Seed = demo.FS()
 	}

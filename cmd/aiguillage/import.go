@@ -41,7 +41,7 @@ commit credited to --author-email; importing the same file again changes
 nothing. --dry-run only prints what would be done. Exit status 1 when any
 row is invalid. --author-email must be an active administrator's account
 of DATA/accounts.db (see aiguillage user add): the commit is credited to
-that person. Stop the server first (it holds the history index).`,
+that person. Works while the server runs: it picks the commit up.`,
 	flags: func(c *config, fs *flag.FlagSet) { c.repoFlags(fs); c.logFlags(fs) },
 	nargs: 1 << 10,
 }

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestImportCommand imports a partner's spreadsheet into the demo: a dry
@@ -64,5 +66,37 @@ func TestImportCommand(t *testing.T) {
 	r = runCmd(t, nil, "import", "--data", data, "--author-email", "coord@example.org", csv)
 	if !strings.Contains(r.stdout, "nothing to commit") || strings.Count(log(), "\n") != 2 {
 		t.Errorf("re-import: %s\n%s", r.stdout, log())
+	}
+}
+
+// TestImportAndExportWhileServing runs import and export on the data folder
+// of a running server: they do not wait for its locks, and the server
+// serves the imported page soon after.
+func TestImportAndExportWhileServing(t *testing.T) {
+	requireGit(t)
+	data := t.TempDir()
+	if _, errOut, err := runUser(t, "un mot de passe solide\n", "add", "--data", data, "--email", "coord@example.org", "--name", "Coordination", "--role", "admin"); err != nil {
+		t.Fatal(err, errOut)
+	}
+	srv := startServe(t, nil, "--data", data)
+	csv := filepath.Join(t.TempDir(), "partenaire.csv")
+	if err := os.WriteFile(csv, []byte("Nom;Structure;Thématiques;Code postal\nJardin partagé de Cluny;CCAS de Cluny;Alimentation;71250\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if r := runCmd(t, nil, "import", "--data", data, "--author-email", "coord@example.org", csv); r.code != 0 || !strings.Contains(r.stdout, "committed ") {
+		t.Fatalf("import beside the server: status %d (%v)\n%s\n%s", r.code, r.err, r.stdout, r.stderr)
+	}
+	if r := runCmd(t, nil, "export", "--data", data, "--format", "csv", t.TempDir()); r.code != 0 {
+		t.Fatalf("export beside the server: status %d (%v)\n%s", r.code, r.err, r.stderr)
+	}
+	t.Logf("import and export beside a running server took %s", time.Since(start))
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if code, _ := srv.get("/services/jardin-partage-de-cluny"); code == http.StatusOK {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the server does not serve the imported page")
+		}
 	}
 }

@@ -160,7 +160,7 @@ func start(ctx context.Context, c config, log *slog.Logger) (*parts, *server.Ser
 		p.close(log)
 		return nil, nil, err
 	}
-	queue, err := proposals.New(proposals.Config{Store: p.store})
+	queue, err := proposals.New(proposals.Config{Store: p.store, Texts: server.ProposalTexts(theme)})
 	if err != nil {
 		p.close(log)
 		return nil, nil, err

@@ -126,7 +126,9 @@ func (s *Store) Commit(ctx context.Context, ch content.Change) (content.Commit, 
 		if err != nil {
 			return content.Commit{}, err
 		}
-		s.ix.recorded(ctx, s, rec)
+		if s.ix != nil {
+			s.ix.recorded(ctx, s, rec)
+		}
 		s.maint.committed(s)
 		return rec.commit(), nil
 	}

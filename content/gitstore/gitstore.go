@@ -60,7 +60,9 @@ type Config struct {
 	// .aiguillage/... at its root) for a new repository; may be nil.
 	Seed fs.FS
 	// StateDir holds derived state: the path-history index at
-	// StateDir/history.db. Created if missing. Required.
+	// StateDir/history.db. Created if missing. Empty: no index, History
+	// and Log walk the repository (for one-shot commands, which must not
+	// wait for the index a running server keeps locked).
 	StateDir string
 	// Log receives diagnostics; nil discards them.
 	Log *slog.Logger
@@ -113,24 +115,28 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		s.closeHandles()
 		return nil, err
 	}
-	ix, err := openIndex(filepath.Join(cfg.StateDir, "history.db"), s.branch)
-	if err != nil {
-		s.closeHandles()
-		return nil, err
+	if cfg.StateDir != "" {
+		ix, err := openIndex(filepath.Join(cfg.StateDir, "history.db"), s.branch)
+		if err != nil {
+			s.closeHandles()
+			return nil, err
+		}
+		s.ix = ix
+		s.startIndex(ctx)
 	}
-	s.ix = ix
-	s.startIndex(ctx)
 	s.maint = newMaintenance(s.gitPath, s.gitDir)
-	s.maint.start(s) // loose objects may have piled up while stopped
+	if s.ix != nil {
+		// A store with a history index serves for long: check at once for
+		// loose objects piled up while stopped. A one-shot command's store
+		// would kill the work when it closes a moment later.
+		s.maint.start(s)
+	}
 	return s, nil
 }
 
 func newStore(cfg Config) (*Store, error) {
 	if cfg.Dir == "" {
 		return nil, errors.New("gitstore: Config.Dir is required")
-	}
-	if cfg.StateDir == "" {
-		return nil, errors.New("gitstore: Config.StateDir is required")
 	}
 	branch := cfg.Branch
 	if branch == "" {
@@ -140,8 +146,10 @@ func newStore(cfg Config) (*Store, error) {
 	if err := refName.Validate(); err != nil {
 		return nil, fmt.Errorf("gitstore: branch %q: %w", branch, err)
 	}
-	if err := os.MkdirAll(cfg.StateDir, 0o755); err != nil {
-		return nil, fmt.Errorf("gitstore: state dir: %w", err)
+	if cfg.StateDir != "" {
+		if err := os.MkdirAll(cfg.StateDir, 0o755); err != nil {
+			return nil, fmt.Errorf("gitstore: state dir: %w", err)
+		}
 	}
 	s := &Store{
 		dir:     cfg.Dir,
@@ -269,7 +277,10 @@ func isBare(dir string) bool {
 // repository handles and the index. The Store must not be used afterwards.
 func (s *Store) Close() error {
 	s.maint.close()
-	err := s.ix.close()
+	var err error
+	if s.ix != nil {
+		err = s.ix.close()
+	}
 	s.closeHandles()
 	return err
 }

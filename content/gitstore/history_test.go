@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-git/go-git/v5/plumbing"
+
 	"github.com/aiguillage/aiguillage/content"
 )
 
@@ -310,5 +312,37 @@ func TestIndexBuildSplit(t *testing.T) {
 		if !slices.Equal(revisions(h), gitHistory(t, dir, f)) {
 			t.Errorf("History(%s) after a split build differs from git", f)
 		}
+	}
+}
+
+// TestStoreWithoutIndexBesideAServer opens a second store without a state
+// folder on a repository a first one serves (whose history index is
+// locked): it opens at once, reads, commits and answers History by walking;
+// the first store's index then catches up with that commit.
+func TestStoreWithoutIndexBesideAServer(t *testing.T) {
+	server, dir := seeded(t)
+	ctx := context.Background()
+	tool, err := Open(ctx, Config{Dir: dir, Log: testLogger(t)})
+	if err != nil {
+		t.Fatalf("Open without StateDir beside a server: %v", err)
+	}
+	defer tool.Close()
+	c, err := tool.Commit(ctx, content.Change{Base: head(t, tool), Author: alice, Message: "Import",
+		Writes: map[string][]byte{"services/importe.md": []byte("---\nnom: Importé\n---\n")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, s := range map[string]*Store{"tool": tool, "server": server} {
+		h, err := s.History(ctx, "services/importe.md", 10)
+		if err != nil || len(h) != 1 || h[0].Revision != c.Revision || h[0].Message != "Import" {
+			t.Errorf("%s: History = %+v, %v", name, h, err)
+		}
+		log, err := s.Log(ctx, 1)
+		if err != nil || len(log) != 1 || log[0].Revision != c.Revision {
+			t.Errorf("%s: Log = %+v, %v", name, log, err)
+		}
+	}
+	if server.ix.tip != plumbing.NewHash(string(c.Revision)) {
+		t.Errorf("server index at %s, want %s", server.ix.tip, c.Revision)
 	}
 }

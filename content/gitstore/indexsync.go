@@ -121,6 +121,9 @@ func (s *Store) build(ctx context.Context) error {
 // then never be ahead of the branch unless history was rewritten.
 func (s *Store) syncIndex(ctx context.Context) bool {
 	ix := s.ix
+	if ix == nil {
+		return false
+	}
 	if !ix.ready.Load() {
 		s.launchBuild()
 		return false

@@ -22,6 +22,12 @@ func TestMaintenancePacksWhileServing(t *testing.T) {
 	s.maint.every, s.maint.args = 10, []string{"gc", "--quiet"}
 	s.maint.mu.Unlock()
 	ctx := context.Background()
+	const ref = "refs/propositions/0123456789abcdef"
+	proposal, err := s.CommitRef(ctx, ref, "", content.Change{Base: head(t, s), Author: alice, Message: "Proposition",
+		Writes: map[string][]byte{"services/propose.md": []byte("---\nnom: Proposé\n---\n")}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	var revs []content.Revision
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
@@ -69,6 +75,13 @@ func TestMaintenancePacksWhileServing(t *testing.T) {
 	if _, err := s.Commit(ctx, content.Change{Base: head(t, s), Author: alice, Message: "Après",
 		Writes: map[string][]byte{"services/apres.md": []byte("---\nnom: Après\n---\n")}}); err != nil {
 		t.Fatalf("commit after packing: %v", err)
+	}
+	// git gc packed the refs too: side refs still list and move.
+	if refs, err := s.Refs(ctx, "refs/propositions/"); err != nil || refs[ref] != proposal.Revision {
+		t.Errorf("Refs after packing = %v, %v", refs, err)
+	}
+	if _, err := s.CommitRef(ctx, ref, proposal.Revision, content.Change{Base: proposal.Revision, Author: alice, Message: "Décision"}); err != nil {
+		t.Errorf("CommitRef on a packed ref: %v", err)
 	}
 	if loose := git(t, dir, "count-objects", "-v"); !strings.Contains(loose, "packs: 1\n") {
 		t.Errorf("not packed into one pack:\n%s", loose)
