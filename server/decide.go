@@ -219,8 +219,6 @@ func (s *Server) checkReason(reason string) string {
 	return ""
 }
 
-// errNotAllowed refuses a decision the person may not take (or no longer:
-// the proposal was decided meanwhile).
 // errDecided answers a decision on a proposal that another reviewer has
 // decided first.
 func (s *Server) errDecided() error {
@@ -240,6 +238,7 @@ func (l *keyedLocks) lock(key string) (unlock func()) {
 	return m.Unlock
 }
 
+// errNotAllowed refuses a decision the person may not take.
 func (s *Server) errNotAllowed() error {
 	return &httpError{status: fiber.StatusForbidden, code: "forbidden", message: s.t("proposal.error.forbidden")}
 }

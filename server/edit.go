@@ -104,28 +104,33 @@ func (s *Server) postEdit(c *fiber.Ctx) error {
 	return s.answerWrite(c, st, res, err, "edit.saved")
 }
 
-// readEditForm reads a posted edit form and the file it was based on. A
-// base revision that does not exist (a forged or truncated form) is
-// replaced by the tip, and the form is shown again with a notice.
+// readEditForm reads a posted edit form and the file it was based on.
 func (s *Server) readEditForm(c *fiber.Ctx, p content.Path) (*editState, error) {
 	st := &editState{Path: p, Posted: true, Source: c.FormValue("_mode") == "source" || p.Kind() == content.KindPage,
 		Summary: strings.TrimSpace(c.FormValue("_summary")), Body: formText(c.FormValue("_body")), Text: formText(c.FormValue("_source"))}
 	st.Vals = editform.FromForm(editform.Fields(p.Kind()), func(k string) []string { return formValues(c, k) })
+	return st, s.readBase(c, st, c.FormValue("_base"))
+}
+
+// readBase reads the file a posted form was based on. A base revision that
+// does not exist (a forged or truncated form) is replaced by the tip, and
+// the form is shown again with a notice.
+func (s *Server) readBase(c *fiber.Ctx, st *editState, posted string) error {
 	ctx := c.UserContext()
-	base, err := revisionParam(c.FormValue("_base"))
+	base, err := revisionParam(posted)
 	if err == nil {
 		var f content.File
-		if f, err = s.cfg.Store.ReadFile(ctx, base, p.File()); err == nil {
+		if f, err = s.cfg.Store.ReadFile(ctx, base, st.Path.File()); err == nil {
 			st.Base, st.Raw = base, f.Data
-			return st, nil
+			return nil
 		}
 	}
-	d, lerr := s.editor.Load(ctx, p)
-	if lerr != nil {
-		return nil, lerr
+	d, err := s.editor.Load(ctx, st.Path)
+	if err != nil {
+		return err
 	}
 	st.Base, st.Raw, st.Notice = d.Revision, d.Raw, s.t("edit.error.base")
-	return st, nil
+	return nil
 }
 
 // formText normalises a posted text's line ends.

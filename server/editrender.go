@@ -16,16 +16,39 @@ import (
 // time, the person's input afterwards, with its errors and preview.
 func (s *Server) renderEdit(c *fiber.Ctx, status int, st *editState) error {
 	kind := st.Path.Kind()
+	s.prepareForm(st)
+	d := s.editData(c, st)
+	s.layoutForm(st, &d)
+	title := s.t("edit.title", s.pageTitle(st))
+	if st.Create {
+		title = s.t("edit.title.new." + string(kind))
+	}
+	v := s.view(c, title, d)
+	v.NoIndex = true
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return s.render(c, status, "edit", v)
+}
+
+// prepareForm fills a fresh state from its file: the form's values, or
+// the source text when the form is in source mode (or cannot edit the
+// file's front matter).
+func (s *Server) prepareForm(st *editState) {
 	if !st.Source && !st.Posted {
-		if err := st.fromFile(kind); err != nil {
+		if err := st.fromFile(st.Path.Kind()); err != nil {
 			st.Source, st.Notice = true, s.t("edit.error.frontmatter")
 		}
 	}
 	if st.Source && st.Text == "" && !st.Posted {
 		st.Text = string(st.Raw)
 	}
-	d := s.editData(c, st)
-	errs := s.problemsByField(kind, st, &d)
+}
+
+// layoutForm lays out the fields of a state in d, with their errors, the
+// opening hours read back and the preview. The edit and the proposal
+// pages share it.
+func (s *Server) layoutForm(st *editState, d *editView) {
+	kind := st.Path.Kind()
+	errs := s.problemsByField(kind, st, d)
 	if !st.Source {
 		d.Sections = s.formSections(kind, st.Vals, errs)
 		d.Hours, d.HoursError = s.hoursPreview(st.Vals.First("horaires_accueil"))
@@ -40,14 +63,6 @@ func (s *Server) renderEdit(c *fiber.Ctx, status int, st *editState) error {
 		}
 		d.Preview, d.Previewed = s.previewHTML(body), true
 	}
-	title := s.t("edit.title", s.pageTitle(st))
-	if st.Create {
-		title = s.t("edit.title.new." + string(kind))
-	}
-	v := s.view(c, title, d)
-	v.NoIndex = true
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return s.render(c, status, "edit", v)
 }
 
 // fromFile fills a fresh state's values from its file.

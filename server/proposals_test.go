@@ -79,7 +79,8 @@ func TestProposalAcceptMerged(t *testing.T) {
 	ps := newPeople(f)
 	orig := fixtureFile(pSvc + ".md")
 	form := req(ps.agent, "GET", "/"+pSvc+"/proposer", nil)
-	contains(t, "proposal form", form.body, "Résumé de votre proposition", `telephone: &#34;03 85 99 00 11&#34;`)
+	contains(t, "proposal form", form.body, "Résumé de votre proposition", `name="telephone" value="03 85 99 00 11"`)
+	contains(t, "proposal source form", req(ps.agent, "GET", "/"+pSvc+"/proposer?mode=source", nil).body, `telephone: &#34;03 85 99 00 11&#34;`)
 	lacks(t, "proposal form", form.body, "Vous pouvez modifier cette page directement")
 	contains(t, "form for its editor", req(ps.editorA, "GET", "/"+pSvc+"/proposer", nil).body, "Vous pouvez modifier cette page directement")
 

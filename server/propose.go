@@ -9,86 +9,74 @@ import (
 
 	"github.com/aiguillage/aiguillage/content"
 	"github.com/aiguillage/aiguillage/edit"
+	"github.com/aiguillage/aiguillage/editform"
 	"github.com/aiguillage/aiguillage/proposals"
 )
 
 // A signed-in person who may not edit a service or structure (an agent, or
-// an editor of another structure) proposes a new version of its file: the
-// source editor (front matter and Markdown) with a summary. The page's
-// editors review it at /propositions.
+// an editor of another structure) proposes a new version of its file with
+// the edit form itself: the same fields, helpers, preview and source mode,
+// plus a summary. The page's editors review it at /propositions.
 
+// proposeView is the proposal page: the edit form's view, with the
+// proposal's own summary field.
 type proposeView struct {
-	Page         link
-	Crumbs       []crumb
-	Base         string
-	Text         string
-	Summary      string
-	Errors       []fieldError
-	TextError    string
+	editView
 	SummaryError string
-	Problems     []content.Problem
-	EditURL      string // set when the person may edit the page directly
 	MaxSummary   int
+	EditURL      string // set when the person may edit the page directly
+}
+
+// proposalErrors are the errors of a proposal beyond the form's fields.
+type proposalErrors struct {
+	Summary string // the summary is missing or too long
+	Text    string // the proposed file as a whole: too large, or unchanged
 }
 
 // proposalTarget finds the page of a proposal route, and its file at the
 // catalogue's revision.
-func (s *Server) proposalTarget(c *fiber.Ctx) (*content.Document, []byte, error) {
+func (s *Server) proposalTarget(c *fiber.Ctx) (*content.Document, content.Revision, []byte, error) {
 	if s.cfg.Proposals == nil {
-		return nil, nil, fiber.ErrNotFound
+		return nil, "", nil, fiber.ErrNotFound
 	}
 	p, err := pathParam(c)
 	if err != nil {
-		return nil, nil, err
+		return nil, "", nil, err
 	}
 	cat := s.live.catalog()
 	doc, ok := cat.Doc(p)
 	if !ok {
-		return nil, nil, content.ErrNotFound
+		return nil, "", nil, content.ErrNotFound
 	}
 	f, err := s.cfg.Store.ReadFile(c.UserContext(), cat.Revision(), doc.Path.File())
 	if err != nil {
-		return nil, nil, err
+		return nil, "", nil, err
 	}
-	return doc, f.Data, nil
+	return doc, cat.Revision(), f.Data, nil
 }
 
-func (s *Server) newProposeView(doc *content.Document) proposeView {
-	page := link{Title: doc.Title(), URL: doc.Path.URL()}
-	return proposeView{Page: page, MaxSummary: proposals.MaxSummary,
-		Crumbs: []crumb{kindCrumb(s, doc.Path.Kind()), {Label: page.Title, URL: page.URL}, {Label: s.t("propose.crumb")}}}
-}
-
+// showPropose serves the proposal form, filled from the page's file.
 func (s *Server) showPropose(c *fiber.Ctx) error {
 	who := s.person(c)
 	if who == nil {
 		return s.errSignIn()
 	}
-	doc, raw, err := s.proposalTarget(c)
+	doc, rev, raw, err := s.proposalTarget(c)
 	if err != nil {
 		return err
 	}
-	data := s.newProposeView(doc)
-	data.Base, data.Text = string(s.live.catalog().Revision()), string(raw)
-	if edit.CanEdit(who.actor(), doc.Path, raw) {
-		data.EditURL = doc.Path.URL() + "/modifier"
-	}
-	return s.renderPropose(c, fiber.StatusOK, doc, data)
+	st := &editState{Path: doc.Path, Base: rev, Raw: raw, Source: c.Query("mode") == "source" || doc.Path.Kind() == content.KindPage}
+	return s.renderPropose(c, fiber.StatusOK, st, proposalErrors{})
 }
 
-func (s *Server) renderPropose(c *fiber.Ctx, status int, doc *content.Document, data proposeView) error {
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	v := s.view(c, s.t("propose.title", doc.Title()), data)
-	v.NoIndex = true
-	return s.render(c, status, "propose", v)
-}
-
+// sendPropose stores a proposal, or shows the form again: with its preview,
+// or with its errors (nothing stored).
 func (s *Server) sendPropose(c *fiber.Ctx) error {
 	who := s.person(c)
 	if who == nil {
 		return s.errSignIn()
 	}
-	doc, raw, err := s.proposalTarget(c)
+	doc, _, raw, err := s.proposalTarget(c)
 	if err != nil {
 		return err
 	}
@@ -96,25 +84,31 @@ func (s *Server) sendPropose(c *fiber.Ctx) error {
 		// Their own page: they edit it, nobody has to review it.
 		return &httpError{status: fiber.StatusForbidden, code: "may_edit", message: s.t("propose.can_edit")}
 	}
-	base, err := revisionParam(c.FormValue("base"))
+	st, err := s.readProposal(c, doc.Path)
 	if err != nil {
 		return err
 	}
-	data := s.newProposeView(doc)
-	data.Base = string(base)
-	data.Text = strings.ReplaceAll(c.FormValue("texte"), "\r\n", "\n")
-	data.Summary = strings.TrimSpace(c.FormValue("resume"))
-	if s.checkProposal(&data, doc.Path) {
-		return s.renderPropose(c, fiber.StatusUnprocessableEntity, doc, data)
+	if c.FormValue("_action") == "preview" || st.Notice != "" {
+		st.Preview = true
+		status := fiber.StatusOK
+		if st.Notice != "" {
+			status = fiber.StatusConflict
+		}
+		return s.renderPropose(c, status, st, proposalErrors{})
+	}
+	file, errs, err := s.checkProposal(st)
+	if err != nil {
+		return err
+	}
+	if errs != (proposalErrors{}) || hasErrors(st.Problems) {
+		return s.renderPropose(c, fiber.StatusUnprocessableEntity, st, errs)
 	}
 	p, err := s.cfg.Proposals.Propose(c.UserContext(), proposals.Draft{
-		Kind: proposals.Modification, Path: doc.Path, Base: base, Author: who.author(), Account: who.ID,
-		Summary: data.Summary, File: []byte(data.Text),
+		Kind: proposals.Modification, Path: doc.Path, Base: st.Base, Author: who.author(), Account: who.ID,
+		Summary: st.Summary, File: file,
 	})
 	if errors.Is(err, proposals.ErrUnchanged) {
-		data.TextError = s.t("propose.error.unchanged")
-		data.Errors = []fieldError{{Field: "texte", Message: data.TextError}}
-		return s.renderPropose(c, fiber.StatusUnprocessableEntity, doc, data)
+		return s.renderPropose(c, fiber.StatusUnprocessableEntity, st, proposalErrors{Text: s.t("propose.error.unchanged")})
 	}
 	if err != nil {
 		return err
@@ -122,28 +116,83 @@ func (s *Server) sendPropose(c *fiber.Ctx) error {
 	return c.Redirect("/propositions/"+p.ID+"?envoyee=1", fiber.StatusSeeOther)
 }
 
-// checkProposal sets the errors of a proposal form and reports whether
-// there are any: a summary, a file of acceptable size that validates.
-func (s *Server) checkProposal(data *proposeView, p content.Path) bool {
+// readProposal reads a posted proposal form and the file it was based on.
+// Besides the edit form's names, it takes the whole file as "texte" (the
+// source form of earlier versions, and scripts that post a file).
+func (s *Server) readProposal(c *fiber.Ctx, p content.Path) (*editState, error) {
+	raw := formValues(c, "texte")
+	st := &editState{Path: p, Posted: true, Source: c.FormValue("_mode") == "source" || len(raw) > 0 || p.Kind() == content.KindPage,
+		Summary: strings.TrimSpace(c.FormValue("resume")), Body: formText(c.FormValue("_body")), Text: formText(c.FormValue("_source"))}
+	if len(raw) > 0 {
+		st.Text = formText(raw[0])
+	}
+	st.Vals = editform.FromForm(editform.Fields(p.Kind()), func(k string) []string { return formValues(c, k) })
+	return st, s.readBase(c, st, c.FormValue("base"))
+}
+
+// checkProposal builds the proposed file exactly as the edit form would
+// save it, and checks it and the summary: the file's validation problems
+// go to st.Problems (tied to the form's fields when shown), the others to
+// the errors returned. The error is for a form the server cannot apply.
+func (s *Server) checkProposal(st *editState) ([]byte, proposalErrors, error) {
+	var errs proposalErrors
 	switch {
-	case data.Summary == "":
-		data.SummaryError = s.t("propose.error.summary")
-	case len(data.Summary) > proposals.MaxSummary || !utf8.ValidString(data.Summary):
-		data.SummaryError = s.t("propose.error.summary_long", proposals.MaxSummary)
+	case st.Summary == "":
+		errs.Summary = s.t("propose.error.summary")
+	case len(st.Summary) > proposals.MaxSummary || !utf8.ValidString(st.Summary):
+		errs.Summary = s.t("propose.error.summary_long", proposals.MaxSummary)
 	}
-	if data.SummaryError != "" {
-		data.Errors = append(data.Errors, fieldError{Field: "resume", Message: data.SummaryError})
+	s.fillCommune(st)
+	file, err := st.compose(st.Path.Kind())
+	if err != nil {
+		return nil, errs, s.unreadable(err)
 	}
-	if len(data.Text) > content.MaxFileSize {
-		data.TextError = s.t("propose.error.too_large")
-	} else if _, problems := content.Parse(p.File(), []byte(data.Text), s.cfg.Refs); hasErrors(problems) {
-		data.Problems = problems
-		data.TextError = s.t("propose.error.invalid")
+	if len(file) > content.MaxFileSize {
+		errs.Text = s.t("propose.error.too_large")
+		return file, errs, nil
 	}
-	if data.TextError != "" {
-		data.Errors = append(data.Errors, fieldError{Field: "texte", Message: data.TextError})
+	_, st.Problems = content.Parse(st.Path.File(), file, s.cfg.Refs)
+	return file, errs, nil
+}
+
+// renderPropose shows the proposal form of a state, with its errors.
+func (s *Server) renderPropose(c *fiber.Ctx, status int, st *editState, errs proposalErrors) error {
+	s.prepareForm(st)
+	d := proposeView{editView: s.proposeData(st), MaxSummary: proposals.MaxSummary}
+	s.layoutForm(st, &d.editView)
+	if errs.Text != "" {
+		if st.Source {
+			d.SourceError = strings.TrimSpace(d.SourceError + " " + errs.Text)
+			d.Errors = append(d.Errors, formError{ID: "champ-source", Message: errs.Text})
+		} else {
+			d.Errors = append([]formError{{Message: errs.Text}}, d.Errors...)
+		}
 	}
-	return len(data.Errors) > 0
+	if errs.Summary != "" {
+		d.SummaryError = errs.Summary
+		d.Errors = append(d.Errors, formError{ID: "resume", Message: errs.Summary})
+	}
+	if who := s.person(c); who != nil && edit.CanEdit(who.actor(), st.Path, st.Raw) {
+		d.EditURL = st.Path.URL() + "/modifier"
+	}
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	v := s.view(c, s.t("propose.title", s.pageTitle(st)), d)
+	v.NoIndex = true
+	return s.render(c, status, "propose", v)
+}
+
+// proposeData is the edit view of a proposal: its links and what the
+// person typed.
+func (s *Server) proposeData(st *editState) editView {
+	p := st.Path
+	d := editView{Base: string(st.Base), Source: st.Source, Body: st.Body, Text: st.Text, Summary: st.Summary, Notice: st.Notice,
+		PageURL: p.URL(), Action: p.URL() + "/proposer", PreviewURL: p.URL() + "/apercu", SaveLabel: s.t("propose.send")}
+	d.SourceURL = d.Action + "?mode=source"
+	if p.Kind() != content.KindPage {
+		d.FormURL = d.Action
+	}
+	d.Crumbs = []crumb{kindCrumb(s, p.Kind()), {Label: s.pageTitle(st), URL: p.URL()}, {Label: s.t("propose.crumb")}}
+	return d
 }
 
 // hasErrors reports whether problems holds more than warnings.

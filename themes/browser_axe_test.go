@@ -128,7 +128,8 @@ func axePages(e *env) []struct{ name, path string } {
 
 // TestPages checks every kind of page with axe-core, on a desktop and a
 // phone-sized viewport, with both built-in themes; at 360 px it also checks
-// that the page reflows: no horizontal scrolling (WCAG 1.4.10).
+// that the page reflows: no horizontal scrolling (WCAG 1.4.10). The error
+// page (500) comes from a server whose repository log fails.
 func TestPages(t *testing.T) {
 	e := browserEnv(t)
 	for _, theme := range themes.Builtin() {
@@ -143,6 +144,16 @@ func TestPages(t *testing.T) {
 					if width == 360 {
 						checkReflow(t, ctx, what, int(width))
 					}
+				}
+				// The error page (500), from the server whose log fails.
+				const what = "server-error /modifications"
+				navigate(t, ctx, e.brokenURL(theme, "/modifications"))
+				if got := text(t, ctx, "h1"); got != "Erreur du serveur" {
+					t.Errorf("%s: h1 %q", what, got)
+				}
+				checkAxe(t, ctx, what)
+				if width == 360 {
+					checkReflow(t, ctx, what, int(width))
 				}
 			})
 		}

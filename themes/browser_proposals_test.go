@@ -49,17 +49,18 @@ func (e *env) headFile(t *testing.T, page string) (content.Revision, []byte) {
 }
 
 // TestProposeReviewAccept: an agent proposes a change of a structure page
-// in the source form; its editor finds it in the queue (counted in the
+// in the source mode; its editor finds it in the queue (counted in the
 // header), reads the diff and accepts it; the page shows the change.
 func TestProposeReviewAccept(t *testing.T) {
 	e := browserEnv(t)
 	agent := e.signedInTab(t, 1280, agentEmail)
 	navigate(t, agent, e.url("default", structurePath+"/proposer"))
+	follow(t, agent, "switch to the source mode", chromedp.Click(chromedp.CSS(`.modes-edition a[href$="?mode=source"]`)))
 	const sentence = "Permanence supplémentaire le samedi matin, proposée par le navigateur."
 	do(t, agent, "write the proposal",
 		chromedp.SendKeys(chromedp.ID("resume"), "Permanence du samedi"),
-		chromedp.Evaluate[chromedp.Void](`document.getElementById('texte').value += "\n`+sentence+`\n"`))
-	follow(t, agent, "send it", chromedp.Click(chromedp.CSS(`form[action$="/proposer"] button[type=submit]`)))
+		chromedp.Evaluate[chromedp.Void](`document.getElementById('champ-source').value += "\n`+sentence+`\n"`))
+	follow(t, agent, "send it", chromedp.Click(chromedp.CSS(`form[action$="/proposer"] button[value=send]`)))
 	loc := location(t, agent)
 	if !strings.HasPrefix(loc.Path, "/propositions/") {
 		t.Fatalf("after proposing the browser is on %s: %s", loc, text(t, agent, "main"))
@@ -86,6 +87,60 @@ func TestProposeReviewAccept(t *testing.T) {
 	navigate(t, agent, e.url("default", "/propositions/mes?statut=acceptee"))
 	if got := text(t, agent, "main"); !strings.Contains(got, "Permanence du samedi") {
 		t.Errorf("the agent's accepted proposals: %q", got)
+	}
+}
+
+// TestProposeWithTheForm: an agent proposes a change of a structure page
+// with the structured form, no YAML in sight. Sent first without a
+// summary, the form comes back with the error tied to the field and the
+// change kept; sent again, it reaches the structure's editor, who accepts
+// it from the queue; the page shows the change.
+func TestProposeWithTheForm(t *testing.T) {
+	e := browserEnv(t)
+	agent := e.signedInTab(t, 1280, agentEmail)
+	navigate(t, agent, e.url("default", structurePath+"/proposer"))
+	if n := eval[int](t, agent, `document.querySelectorAll('#champ-source, textarea[name=texte]').length`); n != 0 {
+		t.Errorf("the proposal form opens on the source text")
+	}
+	const entrance = "Entrée par la rue Mercière, porte verte"
+	setValue(t, agent, "champ-complement_adresse", entrance)
+	// The live reading of the hours works here too.
+	setValue(t, agent, "champ-horaires_accueil", "Mo-Fr 08:30-12:00; Tu,Th 14:00-17:00; PH off")
+	do(t, agent, "wait for the hours read back", chromedp.Poll[chromedp.Void](
+		`[...document.querySelectorAll('#lecture-horaires-jours td')].some(td => td.textContent.includes('08:30'))`))
+	setValue(t, agent, "champ-horaires_accueil", "Mo-Fr 09:00-12:00; Tu,Th 14:00-17:00; PH off")
+	follow(t, agent, "send without a summary", chromedp.Click(chromedp.CSS(`button[value=send]`)))
+	if got := text(t, agent, "#resume-erreur"); !strings.Contains(got, "Résumez votre proposition") {
+		t.Errorf("summary error %q", got)
+	}
+	if got := eval[string](t, agent, `document.getElementById('resume').getAttribute('aria-describedby')`); got != "resume-aide resume-erreur" {
+		t.Errorf("summary aria-describedby %q", got)
+	}
+	if got := value(t, agent, "champ-complement_adresse"); got != entrance {
+		t.Errorf("the change was lost: %q", got)
+	}
+	checkAxe(t, agent, "proposal form with an error")
+	setValue(t, agent, "resume", "Nouvelle entrée")
+	follow(t, agent, "send", chromedp.Click(chromedp.CSS(`button[value=send]`)))
+	loc := location(t, agent)
+	if !strings.HasPrefix(loc.Path, "/propositions/") {
+		t.Fatalf("after proposing the browser is on %s: %s", loc, text(t, agent, "main"))
+	}
+
+	editor := e.signedInTab(t, 1280, editorEmail)
+	navigate(t, editor, e.url("default", "/propositions"))
+	follow(t, editor, "open the proposal", chromedp.Click(chromedp.CSS(`a[href="`+loc.Path+`"]`)))
+	if got := eval[string](t, editor, `[...document.querySelectorAll("table.diff .diff-ajout")].map(r => r.textContent).join(" ")`); !strings.Contains(got, entrance) ||
+		strings.Contains(got, "08:30") {
+		t.Errorf("the diff shows %q", got)
+	}
+	follow(t, editor, "accept", chromedp.Click(chromedp.CSS(`form[action$="/accepter"] button`)))
+	if got := text(t, editor, "main"); !strings.Contains(got, "Acceptée") {
+		t.Errorf("after accepting: %q", got)
+	}
+	navigate(t, editor, e.url("default", structurePath))
+	if got := text(t, editor, "main"); !strings.Contains(got, entrance) {
+		t.Errorf("the page does not show the accepted change")
 	}
 }
 

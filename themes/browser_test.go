@@ -191,10 +191,11 @@ func (e *env) startServers(dir string) error {
 			return err
 		}
 		e.stop = append(e.stop, func() { _ = idx.Close() })
-		srv, err := server.New(ctx, server.Config{
+		cfg := server.Config{
 			Store: store, Search: idx, Territory: terr, Theme: theme, Refs: refs, Log: log,
 			PollInterval: -1, Now: func() time.Time { return now }, Accounts: e.accounts, Proposals: queue,
-		})
+		}
+		srv, err := server.New(ctx, cfg)
 		if err != nil {
 			return err
 		}
@@ -211,6 +212,9 @@ func (e *env) startServers(dir string) error {
 			return fmt.Errorf("theme %s: index not ready: %w", name, err)
 		}
 		e.urls[name] = "http://" + ln.Addr().String()
+		if err := e.startBrokenServer(ctx, name, cfg); err != nil {
+			return err
+		}
 	}
 	return nil
 }

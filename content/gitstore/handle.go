@@ -39,7 +39,8 @@ const committedTreesSize = 8
 
 // handle is one go-git storage of the repository. go-git is not safe for
 // concurrent use, so each handle is used by one goroutine at a time; several
-// handles on the same directory share nothing but the files.
+// handles on the same directory share nothing but the files and the store's
+// cache of committed trees (which is safe for concurrent use).
 type handle struct {
 	gitDir    string
 	st        *filesystem.Storage
