@@ -151,8 +151,21 @@ func (s *Server) checkProposal(st *editState) ([]byte, proposalErrors, error) {
 		errs.Text = s.t("propose.error.too_large")
 		return file, errs, nil
 	}
-	_, st.Problems = content.Parse(st.Path.File(), file, s.cfg.Refs)
+	st.Problems = s.draftProblems(st.Path, file)
 	return file, errs, nil
+}
+
+// draftProblems validates a proposed file as a save would: content's
+// checks, and for a service, that its structure exists (at the catalogue's
+// revision; the accept checks again at the tip).
+func (s *Server) draftProblems(p content.Path, file []byte) []content.Problem {
+	doc, problems := content.Parse(p.File(), file, s.cfg.Refs)
+	if doc != nil && doc.Service != nil {
+		if _, ok := s.live.catalog().Doc(content.Path(string(content.KindStructure) + "/" + doc.Service.Structure)); !ok {
+			problems = append(problems, content.MissingStructureProblem(p.File(), doc.Service.Structure))
+		}
+	}
+	return problems
 }
 
 // renderPropose shows the proposal form of a state, with its errors.

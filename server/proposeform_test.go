@@ -139,6 +139,15 @@ func TestProposeFormErrorsAreTiedToFields(t *testing.T) {
 	contains(t, "without a summary", r.body, `href="#resume"`, `id="resume-erreur"`, `aria-describedby="resume-aide resume-erreur"`, `aria-invalid="true"`)
 	lacks(t, "without a summary", r.body, `id="champ-courriel-erreur"`)
 
+	// A structure that does not exist is refused now, as a save would.
+	vals.Set("resume", "Autre structure")
+	vals.Set("structure", "structure-absente")
+	r = ps.agent.post("/"+pSvc+"/proposer", vals)
+	if r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("missing structure: status %d", r.status)
+	}
+	contains(t, "missing structure", r.body, "aucune structure « structure-absente »")
+
 	// Unchanged values: nothing to propose.
 	vals = formValues(req(ps.agent, "GET", "/"+pSvc+"/proposer", nil).body)
 	vals.Set("resume", "Rien")
