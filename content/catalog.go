@@ -192,18 +192,9 @@ func (c *Catalog) derive() {
 	}
 	c.recent = map[Kind][]*Document{}
 	for kind, docs := range c.byKind {
-		slices.SortFunc(docs, func(a, b *Document) int { return strings.Compare(string(a.Path), string(b.Path)) })
+		slices.SortFunc(docs, byPath)
 		r := slices.Clone(docs)
-		slices.SortStableFunc(r, func(a, b *Document) int {
-			ua, ub := a.Updated(), b.Updated()
-			switch {
-			case ub.Before(ua):
-				return -1
-			case ua.Before(ub):
-				return 1
-			}
-			return 0
-		})
+		slices.SortFunc(r, byRecent)
 		c.recent[kind] = r
 	}
 	c.deriveLinks()

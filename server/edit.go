@@ -87,12 +87,7 @@ func (s *Server) postEdit(c *fiber.Ctx) error {
 	if err := s.mayEdit(c, p, st.Raw); err != nil {
 		return err
 	}
-	if c.FormValue("_action") == "preview" || st.Notice != "" {
-		st.Preview = true
-		status := fiber.StatusOK
-		if st.Notice != "" {
-			status = fiber.StatusConflict
-		}
+	if status, shown := showAgain(c, st); shown {
 		return s.renderEdit(c, status, st)
 	}
 	s.fillCommune(st)
@@ -230,4 +225,18 @@ func contains(list []string, v string) bool {
 		}
 	}
 	return false
+}
+
+// showAgain reports whether a posted edit form is only shown again, and
+// with which status: its preview button (200), or a base revision that no
+// longer exists, which st.Notice explains (409).
+func showAgain(c *fiber.Ctx, st *editState) (status int, shown bool) {
+	if c.FormValue("_action") != "preview" && st.Notice == "" {
+		return 0, false
+	}
+	st.Preview = true
+	if st.Notice != "" {
+		return fiber.StatusConflict, true
+	}
+	return fiber.StatusOK, true
 }

@@ -88,12 +88,7 @@ func (s *Server) sendPropose(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if c.FormValue("_action") == "preview" || st.Notice != "" {
-		st.Preview = true
-		status := fiber.StatusOK
-		if st.Notice != "" {
-			status = fiber.StatusConflict
-		}
+	if status, shown := showAgain(c, st); shown {
 		return s.renderPropose(c, status, st, proposalErrors{})
 	}
 	file, errs, err := s.checkProposal(st)

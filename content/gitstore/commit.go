@@ -129,7 +129,7 @@ func (s *Store) Commit(ctx context.Context, ch content.Change) (content.Commit, 
 		if s.ix != nil {
 			s.ix.recorded(ctx, s, rec)
 		}
-		s.maint.committed(s)
+		s.maint.committed()
 		return rec.commit(), nil
 	}
 	return content.Commit{}, fmt.Errorf("gitstore: commit: branch %s keeps moving: %w", s.branch, content.ErrConflict)

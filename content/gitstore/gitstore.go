@@ -124,12 +124,12 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		s.ix = ix
 		s.startIndex(ctx)
 	}
-	s.maint = newMaintenance(s.gitPath, s.gitDir)
+	s.maint = newMaintenance(s.gitPath, s.gitDir, s.log)
 	if s.ix != nil {
 		// A store with a history index serves for long: check at once for
 		// loose objects piled up while stopped. A one-shot command's store
 		// would kill the work when it closes a moment later.
-		s.maint.start(s)
+		s.maint.start()
 	}
 	return s, nil
 }

@@ -2,6 +2,7 @@ package gitstore
 
 import (
 	"context"
+	"log/slog"
 	"os/exec"
 	"strings"
 	"sync"
@@ -20,6 +21,7 @@ const maintainEvery = 100
 // git gc, as README says).
 type maintenance struct {
 	gitPath, gitDir string
+	log             *slog.Logger
 	every           int
 	args            []string // the git command run
 
@@ -31,26 +33,26 @@ type maintenance struct {
 	wg      sync.WaitGroup
 }
 
-func newMaintenance(gitPath, gitDir string) *maintenance {
-	m := &maintenance{gitPath: gitPath, gitDir: gitDir, every: maintainEvery,
+func newMaintenance(gitPath, gitDir string, log *slog.Logger) *maintenance {
+	m := &maintenance{gitPath: gitPath, gitDir: gitDir, log: log, every: maintainEvery,
 		args: []string{"-c", "gc.autoDetach=false", "gc", "--auto", "--quiet"}}
 	m.ctx, m.cancel = context.WithCancel(context.Background())
 	return m
 }
 
 // committed counts a commit and starts a check every m.every commits.
-func (m *maintenance) committed(s *Store) {
+func (m *maintenance) committed() {
 	m.mu.Lock()
 	m.commits++
 	due := m.commits%m.every == 0
 	m.mu.Unlock()
 	if due {
-		m.start(s)
+		m.start()
 	}
 }
 
 // start runs one `git gc --auto` unless one runs or the store is closing.
-func (m *maintenance) start(s *Store) {
+func (m *maintenance) start() {
 	if m.gitPath == "" {
 		return
 	}
@@ -64,7 +66,7 @@ func (m *maintenance) start(s *Store) {
 	args := m.args
 	go func() {
 		defer m.wg.Done()
-		m.run(s, args)
+		m.run(args)
 		m.mu.Lock()
 		m.running = false
 		m.mu.Unlock()
@@ -75,16 +77,16 @@ func (m *maintenance) start(s *Store) {
 // is writing are safe: git prunes only unreachable objects older than two
 // weeks, and reading handles reopen when the packs change (handle.object).
 // Detaching is off so that Close can wait for (or stop) it.
-func (m *maintenance) run(s *Store, args []string) {
+func (m *maintenance) run(args []string) {
 	start := time.Now()
 	cmd := exec.CommandContext(m.ctx, m.gitPath, append([]string{"--git-dir", m.gitDir}, args...)...)
 	out, err := cmd.CombinedOutput()
 	if err != nil && m.ctx.Err() == nil {
-		s.log.Warn("gitstore: repository maintenance failed", "command", args, "err", err, "output", strings.TrimSpace(string(out)))
+		m.log.Warn("gitstore: repository maintenance failed", "command", args, "err", err, "output", strings.TrimSpace(string(out)))
 		return
 	}
 	if d := time.Since(start); d > time.Second {
-		s.log.Info("gitstore: repository packed", "duration_ms", d.Milliseconds())
+		m.log.Info("gitstore: repository packed", "duration_ms", d.Milliseconds())
 	}
 }
 

@@ -61,7 +61,7 @@ func TestMaintenancePacksWhileServing(t *testing.T) {
 	close(stop)
 	wg.Wait()
 	waitMaintenance(s.maint)
-	s.maint.start(s) // a last run after the last commit
+	s.maint.start() // a last run after the last commit
 	waitMaintenance(s.maint)
 	for i, rev := range revs {
 		f, err := s.ReadFile(ctx, rev, fmt.Sprintf("services/service-%d.md", i%7))

@@ -161,7 +161,7 @@ func (s *Store) CommitRef(ctx context.Context, ref string, old content.Revision,
 		}
 		return content.Commit{}, err
 	}
-	s.maint.committed(s)
+	s.maint.committed()
 	return rec.commit(), nil
 }
 
